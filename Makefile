@@ -1,0 +1,57 @@
+# The two commands a newcomer needs: `make demo` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lint format migrate serve clean
+
+help:
+	@echo "make demo    install, migrate, load the demo case and serve it on http://127.0.0.1:$(PORT)"
+	@echo "make test    install and run the whole test suite (DATABASE_URL honoured; SQLite if unset)"
+	@echo "make lint    ruff check and format check"
+	@echo "make serve   production server (gunicorn) on 127.0.0.1:$(PORT)"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) .env
+
+# A fresh SECRET_KEY for this checkout, never committed (.env is git-ignored).
+.env:
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "wrote .env with a new SECRET_KEY"
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo --accounts
+	@echo "site:  http://127.0.0.1:$(PORT)/"
+	@echo "admin: http://127.0.0.1:$(PORT)/admin/"
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn factcheck.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3}
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,429 @@
+"""What was said, and what we concluded about it."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sources.models import Investigation, Source, http_url
+
+
+class Claimant(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PERSON)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    wikidata_id = models.CharField(
+        _("Wikidata id"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id looks like Q12345."))],
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("claimant")
+        verbose_name_plural = _("claimants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="claimant_wikidata_id_unique_when_set",
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__startswith="Q"),
+                name="claimant_wikidata_id_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(models.Model):
+    """One step of the verdict scale, or a non-final status such as "Under investigation".
+
+    Final ratings carry an ordinal (1 = worst) that becomes ClaimReview's ratingValue.
+    """
+
+    label = models.CharField(_("label"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    ordinal = models.PositiveSmallIntegerField(
+        _("position on the scale"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("1 is the worst verdict. Empty for non-final statuses."),
+    )
+    is_final = models.BooleanField(
+        _("final verdict"),
+        default=True,
+        help_text=_("Non-final statuses (Unverified, Under investigation) are not verdicts."),
+    )
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#6b7280",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a hex colour like #1a7f37."))],
+    )
+    description = models.TextField(_("definition"), help_text=_("Shown to readers."))
+
+    class Meta:
+        ordering = [models.F("ordinal").desc(nulls_last=True), "label"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_final=False, ordinal__isnull=True)
+                | Q(is_final=True, ordinal__isnull=False),
+                name="rating_final_has_ordinal",
+                violation_error_message=_(
+                    "A final verdict needs a position on the scale; a non-final status has none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ordinal__isnull=True) | Q(ordinal__gte=1),
+                name="rating_ordinal_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self) -> "ClaimQuerySet":
+        """Claims readers may see: published ones. Every public read starts here."""
+        return self.filter(publication_state=Claim.State.PUBLISHED)
+
+
+class Claim(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    text = models.TextField(
+        _("claim as reviewed"),
+        help_text=_("The checkable statement, in the words we review it under."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        blank=True,
+        help_text=_("Words in the public URL; the claim's number keeps the URL stable."),
+    )
+    quote = models.TextField(_("verbatim quote"), blank=True)
+    quote_language = models.CharField(_("quote language"), max_length=8, blank=True)
+    quote_translation = models.TextField(_("translation of the quote"), blank=True)
+    claimant = models.ForeignKey(
+        Claimant, verbose_name=_("claimant"), on_delete=models.PROTECT, related_name="claims"
+    )
+    said_on = models.DateField(_("date said"))
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="claims"
+    )
+    investigations = models.ManyToManyField(
+        Investigation,
+        verbose_name=_("investigations"),
+        blank=True,
+        related_name="claims",
+        help_text=_("Outside proceedings whose outcome may change this verdict."),
+    )
+    summary = models.TextField(
+        _("public summary of the verdict"),
+        blank=True,
+        help_text=_("What readers see under the verdict."),
+    )
+    # The current rating is derived data: only status_change_record() writes it, together with
+    # the StatusChange that explains it.
+    rating = models.ForeignKey(
+        Rating,
+        verbose_name=_("current rating"),
+        on_delete=models.PROTECT,
+        related_name="claims",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    publication_state = models.CharField(
+        _("publication state"), max_length=20, choices=State, default=State.DRAFT
+    )
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    withdrawal_note = models.TextField(_("public withdrawal note"), blank=True)
+    editor_note = models.TextField(
+        _("editors' note"), blank=True, help_text=_("Internal; never shown to readers.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-said_on", "-id"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(publication_state="withdrawn") | ~Q(withdrawal_note=""),
+                name="claim_withdrawn_has_note",
+                violation_error_message=_("A withdrawn claim needs a public withdrawal note."),
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_state__in=["draft", "review"])
+                | Q(published_at__isnull=False),
+                name="claim_published_has_date",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="claim_text_required"),
+        ]
+        indexes = [
+            models.Index(fields=["publication_state", "-said_on"], name="claim_public_said_on_idx"),
+            models.Index(
+                fields=["publication_state", "-updated_at"], name="claim_public_updated_idx"
+            ),
+            models.Index(fields=["language"], name="claim_language_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.text)[:80].rstrip("-") or "claim"
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return self.publication_state == self.State.PUBLISHED
+
+
+class Appearance(models.Model):
+    """Where the claim was made or repeated."""
+
+    class Medium(models.TextChoices):
+        TV = "tv", _("Television")
+        RADIO = "radio", _("Radio")
+        PRINT = "print", _("Print")
+        ONLINE = "online", _("Online article")
+        SOCIAL = "social", _("Social media")
+        SPEECH = "speech", _("Speech or rally")
+        PARLIAMENT = "parliament", _("Parliament")
+        PRESS = "press", _("Press conference or briefing")
+        OTHER = "other", _("Other")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="appearances"
+    )
+    medium = models.CharField(_("medium"), max_length=20, choices=Medium)
+    outlet = models.CharField(_("outlet or programme"), max_length=200, blank=True)
+    url = models.URLField(_("URL"), max_length=2000, blank=True, validators=[http_url])
+    archive_url = models.URLField(
+        _("archived copy"), max_length=2000, blank=True, validators=[http_url]
+    )
+    appeared_on = models.DateField(_("date"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["appeared_on", "id"]
+        verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "url"],
+                condition=~Q(url=""),
+                name="appearance_url_unique_per_claim",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.outlet or self.get_medium_display()
+        return f"{where}, {self.appeared_on:%Y-%m-%d}"
+
+
+class StatusChange(models.Model):
+    """One step of a claim's rating history. Append-only: rows are never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", _("Update (new facts)")
+        CORRECTION = "correction", _("Correction (our error)")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="status_changes"
+    )
+    from_rating = models.ForeignKey(
+        Rating,
+        verbose_name=_("from"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    to_rating = models.ForeignKey(
+        Rating, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    facts_known_on = models.DateField(
+        _("facts known on"), help_text=_("The date the facts behind this change became known.")
+    )
+    explanation = models.TextField(_("public explanation"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.UPDATE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        get_latest_by = ["created_at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(explanation=""),
+                name="status_change_explanation_required",
+                violation_error_message=_("A status change needs a public explanation."),
+            ),
+        ]
+        indexes = [models.Index(fields=["-created_at"], name="status_change_recent_idx")]
+
+    def __str__(self) -> str:
+        before = self.from_rating or "—"
+        return f"{before} → {self.to_rating} ({self.facts_known_on:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Status changes are append-only; record a new one instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Status changes are append-only and cannot be deleted."))
+
+    def clean(self):
+        if self.facts_known_on and self.facts_known_on > timezone.localdate():
+            raise ValidationError({"facts_known_on": _("Facts cannot become known in the future.")})
+
+
+class Evidence(models.Model):
+    """A source linked to a claim, with the side it takes."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", _("Supports the claim")
+        CONTRADICTS = "contradicts", _("Contradicts the claim")
+        CONTEXT = "context", _("Context")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    stance = models.CharField(_("stance"), max_length=20, choices=Stance)
+    excerpt = models.TextField(_("relevant excerpt"), blank=True)
+    note = models.TextField(_("editor's note"), blank=True, help_text=_("Internal."))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "stance", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source"],
+                name="evidence_source_once_per_claim",
+                violation_error_message=_("This source is already evidence for this claim."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source.title}"
+
+
+class ClaimLink(models.Model):
+    """A typed link between two claims, so a repeated claim points at the one verdict."""
+
+    class Kind(models.TextChoices):
+        REPEAT = "repeat", _("Repeats")
+        SAME_OTHER_CLAIMANT = "same_other_claimant", _("Same claim by another claimant")
+        FOLLOW_UP = "follow_up", _("Follows up")
+        CONTRADICTS = "contradicts", _("Contradicts an earlier claim")
+
+    from_claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="links_out"
+    )
+    to_claim = models.ForeignKey(
+        Claim, verbose_name=_("linked claim"), on_delete=models.CASCADE, related_name="links_in"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["from_claim", "kind", "id"]
+        verbose_name = _("claim link")
+        verbose_name_plural = _("claim links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_claim", "to_claim", "kind"], name="claim_link_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_claim=models.F("to_claim")),
+                name="claim_link_not_self",
+                violation_error_message=_("A claim cannot link to itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_claim} — {self.get_kind_display()} — {self.to_claim}"

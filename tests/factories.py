@@ -1,0 +1,121 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from claims.models import Appearance, Claim, Claimant, ClaimLink, Evidence, Rating, Topic
+from sources.models import Investigation, InvestigationUpdate, Publisher, Source
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+
+
+class PublisherFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Publisher
+
+    name = factory.Sequence(lambda n: f"Publisher {n}")
+    slug = factory.Sequence(lambda n: f"publisher-{n}")
+    kind = Publisher.Kind.MEDIA
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Document {n}")
+    url = factory.Sequence(lambda n: f"https://news.example.org/articles/{n}")
+    publisher = factory.SubFactory(PublisherFactory)
+    kind = Source.Kind.ARTICLE
+    language = "fr"
+    published_on = datetime.date(2023, 11, 14)
+    accessed_on = datetime.date(2023, 11, 21)
+
+
+class InvestigationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Investigation
+
+    title = factory.Sequence(lambda n: f"Control procedure {n}")
+    slug = factory.Sequence(lambda n: f"control-procedure-{n}")
+    body = factory.SubFactory(PublisherFactory, kind=Publisher.Kind.REGULATOR)
+    kind = Investigation.Kind.REGULATORY
+    opened_on = datetime.date(2023, 11, 15)
+    state = Investigation.State.OPEN
+
+
+class InvestigationUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvestigationUpdate
+
+    investigation = factory.SubFactory(InvestigationFactory)
+    happened_on = datetime.date(2023, 11, 15)
+    summary = "The procedure opens."
+    source = factory.SubFactory(SourceFactory)
+
+
+class ClaimantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claimant
+
+    name = factory.Sequence(lambda n: f"Claimant {n}")
+    slug = factory.Sequence(lambda n: f"claimant-{n}")
+    role = "Minister"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    text = factory.Sequence(lambda n: f"The police do not use facial recognition ({n}).")
+    claimant = factory.SubFactory(ClaimantFactory)
+    said_on = datetime.date(2023, 11, 21)
+    language = "fr"
+
+
+class AppearanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appearance
+
+    claim = factory.SubFactory(ClaimFactory)
+    medium = Appearance.Medium.TV
+    outlet = "France 5"
+    appeared_on = datetime.date(2023, 11, 21)
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceFactory)
+    stance = Evidence.Stance.CONTRADICTS
+    excerpt = "One of its features allows facial recognition."
+
+
+class ClaimLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClaimLink
+
+    from_claim = factory.SubFactory(ClaimFactory)
+    to_claim = factory.SubFactory(ClaimFactory)
+    kind = ClaimLink.Kind.REPEAT
+
+
+def rating(slug: str) -> Rating:
+    """A rating of the default scale, which a data migration seeds."""
+    return Rating.objects.get(slug=slug)
