@@ -104,7 +104,7 @@ class OutgoingLinkInline(admin.TabularInline):
 class ClaimAdmin(SimpleHistoryAdmin):
     list_display = [
         "short_text",
-        "claimant",
+        "claimant_name",
         "current_rating",
         "publication_state",
         "said_on",
@@ -132,6 +132,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("claim"), ordering="text")
     def short_text(self, obj):
         return str(obj)
+
+    @admin.display(description=_("claimant"), ordering="claimant__name")
+    def claimant_name(self, obj):
+        return obj.claimant.name
 
     @admin.display(description=_("current rating"), ordering="rating__ordinal")
     def current_rating(self, obj):
