@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format migrate serve clean
+.PHONY: help install demo test lint format migrate serve clean messages
 
 help:
 	@echo "make demo    install, migrate, load the demo case and serve it on http://127.0.0.1:$(PORT)"
@@ -20,7 +20,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) .env
+MO := locale/fr/LC_MESSAGES/django.mo
+
+install: $(STAMP) .env $(MO)
+
+# Translation catalogues are committed as .po and compiled here (Babel: no system gettext needed).
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/pybabel compile -d locale -D django -l $*
+
+# After changing user-facing text: refresh the French catalogue, translate, commit the .po.
+messages: install
+	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=tests --ignore=staticfiles
 
 # A fresh SECRET_KEY for this checkout, never committed (.env is git-ignored).
 .env:

@@ -9,7 +9,17 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import StatusChangeForm
-from .models import Appearance, Claim, Claimant, ClaimLink, Evidence, Rating, StatusChange, Topic
+from .models import (
+    Appearance,
+    Claim,
+    Claimant,
+    ClaimLink,
+    EditorialPage,
+    Evidence,
+    Rating,
+    StatusChange,
+    Topic,
+)
 from .services import status_change_record
 
 
@@ -278,3 +288,12 @@ class ClaimLinkAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["from_claim__text", "to_claim__text"]
     autocomplete_fields = ["from_claim", "to_claim"]
+
+
+@admin.register(EditorialPage)
+class EditorialPageAdmin(SimpleHistoryAdmin):
+    """Pages such as the methodology, one row per UI language."""
+
+    list_display = ["title", "slug", "language", "updated_at"]
+    list_filter = ["language"]
+    search_fields = ["title", "body"]

@@ -1,12 +1,15 @@
 """What was said, and what we concluded about it."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -52,6 +55,9 @@ class Claimant(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.role})" if self.role else self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("claims:claimant_detail", kwargs={"slug": self.slug})
+
 
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -65,6 +71,9 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:topic_detail", kwargs={"slug": self.slug})
 
 
 class Rating(models.Model):
@@ -94,6 +103,8 @@ class Rating(models.Model):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a hex colour like #1a7f37."))],
     )
     description = models.TextField(_("definition"), help_text=_("Shown to readers."))
+    label_fr = models.CharField(_("label in French"), max_length=60, blank=True)
+    description_fr = models.TextField(_("definition in French"), blank=True)
 
     class Meta:
         ordering = [models.F("ordinal").desc(nulls_last=True), "label"]
@@ -115,13 +126,49 @@ class Rating(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.localized_label
+
+    @property
+    def localized_label(self) -> str:
+        """The label in the reader's language, falling back to the main one."""
+        if (get_language() or "").startswith("fr") and self.label_fr:
+            return self.label_fr
         return self.label
+
+    @property
+    def localized_description(self) -> str:
+        if (get_language() or "").startswith("fr") and self.description_fr:
+            return self.description_fr
+        return self.description
 
 
 class ClaimQuerySet(models.QuerySet):
     def published(self) -> "ClaimQuerySet":
         """Claims readers may see: published ones. Every public read starts here."""
         return self.filter(publication_state=Claim.State.PUBLISHED)
+
+    def with_open_investigation(self) -> "ClaimQuerySet":
+        """Claims that depend on an investigation still requested or open."""
+        pending = Investigation.objects.filter(
+            claims=models.OuterRef("pk"),
+            state__in=[Investigation.State.REQUESTED, Investigation.State.OPEN],
+        )
+        return self.filter(models.Exists(pending))
+
+    def search(self, query: str) -> "ClaimQuerySet":
+        """Claims matching a reader's search, best first.
+
+        PostgreSQL: full-text search over French, English and language-neutral stems with
+        accents folded, ranked by ts_rank (see claims/search.py). Elsewhere: a plain substring
+        match in the claim, the quote, its translation, the summary and the claimant's name.
+        """
+        from .search import search_claims
+
+        return search_claims(self, query)
+
+    def for_cards(self) -> "ClaimQuerySet":
+        """What a list of claims shows: claimant and rating in the same query."""
+        return self.select_related("claimant", "rating")
 
 
 class Claim(models.Model):
@@ -194,7 +241,9 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Derived by claims/search.py after each save; only PostgreSQL fills it.
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     objects = ClaimQuerySet.as_manager()
 
@@ -231,9 +280,16 @@ class Claim(models.Model):
             self.slug = slugify(self.text)[:80].rstrip("-") or "claim"
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("claims:claim_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
     @property
     def is_public(self) -> bool:
         return self.publication_state == self.State.PUBLISHED
+
+    @property
+    def has_final_rating(self) -> bool:
+        return self.rating is not None and self.rating.is_final
 
 
 class Appearance(models.Model):
@@ -427,3 +483,28 @@ class ClaimLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_claim} — {self.get_kind_display()} — {self.to_claim}"
+
+
+class EditorialPage(models.Model):
+    """A page of text editors keep up to date, such as the methodology, in each UI language."""
+
+    slug = models.SlugField(_("slug"), max_length=60)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Plain text; a blank line starts a paragraph."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["slug", "language"]
+        verbose_name = _("editorial page")
+        verbose_name_plural = _("editorial pages")
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "language"], name="editorial_page_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:page", kwargs={"slug": self.slug})

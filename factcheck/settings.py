@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
     "django_filters",
     "simple_history",
     "sources",
@@ -84,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "factcheck.context_processors.site",
             ],
         },
     },
@@ -105,6 +109,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Django 6 behaviour now: a URL typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# The public pages of sources and investigations list the claims that cite them, so they live
+# with the claims views; the sources app itself never imports claims.
+ABSOLUTE_URL_OVERRIDES = {
+    "sources.source": lambda source: reverse("claims:source_detail", kwargs={"pk": source.pk}),
+    "sources.investigation": lambda inv: reverse(
+        "claims:investigation_detail", kwargs={"slug": inv.slug}
+    ),
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -142,3 +155,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The newsroom's name: shown on the site and as the ClaimReview author.
+SITE_NAME = os.environ.get("SITE_NAME", "Fact-check tracker")

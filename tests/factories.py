@@ -119,3 +119,21 @@ class ClaimLinkFactory(factory.django.DjangoModelFactory):
 def rating(slug: str) -> Rating:
     """A rating of the default scale, which a data migration seeds."""
     return Rating.objects.get(slug=slug)
+
+
+def published_claim(**kwargs) -> Claim:
+    """A published claim rated with the given rating slug (default "false")."""
+    import datetime as _dt
+
+    from claims.services import claim_publish, status_change_record
+
+    slug = kwargs.pop("rating_slug", "false")
+    claim = ClaimFactory(**kwargs)
+    claim_publish(claim=claim)
+    status_change_record(
+        claim=claim,
+        to_rating=rating(slug),
+        facts_known_on=_dt.date(2023, 11, 22),
+        explanation=f"Rated {slug} after checking the record.",
+    )
+    return claim

@@ -301,6 +301,13 @@ class Command(BaseCommand):
                     Evidence.Stance.CONTEXT,
                     "The CNIL opens a control procedure targeting the Ministry of the Interior.",
                 ),
+                (
+                    jo_law,
+                    Evidence.Stance.SUPPORTS,
+                    "The algorithmic video surveillance that the law authorises « ne met en œuvre "
+                    "aucune technique de reconnaissance faciale »: the legal framework for such "
+                    "software rules facial recognition out.",
+                ),
             ],
             history=[
                 (

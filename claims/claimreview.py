@@ -1,0 +1,74 @@
+"""schema.org ClaimReview for a published claim with a final verdict."""
+
+import json
+
+from django.conf import settings
+
+from .models import Claim, Rating
+
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def rating_bounds() -> tuple[int, int]:
+    ordinals = list(Rating.objects.filter(is_final=True).values_list("ordinal", flat=True))
+    return (min(ordinals), max(ordinals)) if ordinals else (1, 1)
+
+
+def claim_review(claim: Claim, *, base_url: str, bounds: tuple[int, int]) -> dict | None:
+    """The ClaimReview object, or None when the claim is not public or has no final verdict.
+
+    `base_url` is the site's scheme and host ("https://factcheck.example.org"); `bounds` the
+    worst and best ordinals of the scale (rating_bounds()), passed in so that a feed of many
+    claims asks for them once.
+    """
+    if not claim.is_public or not claim.has_final_rating:
+        return None
+    claimant = claim.claimant
+    author = {
+        "@type": "Person" if claimant.kind == claimant.Kind.PERSON else "Organization",
+        "name": claimant.name,
+    }
+    if claimant.role:
+        author["jobTitle"] = claimant.role
+    if claimant.wikidata_id:
+        author["sameAs"] = f"https://www.wikidata.org/wiki/{claimant.wikidata_id}"
+    appearances = [
+        {
+            "@type": "CreativeWork",
+            **({"url": a.url} if a.url else {}),
+            "name": a.outlet or a.get_medium_display(),
+            "datePublished": a.appeared_on.isoformat(),
+        }
+        for a in claim.appearances.all()
+    ]
+    item = {
+        "@type": "Claim",
+        "author": author,
+        "datePublished": claim.said_on.isoformat(),
+    }
+    if appearances:
+        item["appearance"] = appearances
+        item["firstAppearance"] = appearances[0]
+    worst, best = bounds
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": base_url + claim.get_absolute_url(),
+        "claimReviewed": claim.text,
+        "datePublished": claim.published_at.date().isoformat(),
+        "author": {"@type": "Organization", "name": settings.SITE_NAME, "url": base_url + "/"},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": claim.rating.ordinal,
+            "bestRating": best,
+            "worstRating": worst,
+            "alternateName": claim.rating.label,
+        },
+        "itemReviewed": item,
+        **({"reviewBody": claim.summary} if claim.summary else {}),
+    }
+
+
+def as_script_json(data: dict) -> str:
+    """JSON safe to place inside <script type="application/ld+json">."""
+    return json.dumps(data, ensure_ascii=False, indent=2).translate(_JSON_SCRIPT_ESCAPES)

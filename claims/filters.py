@@ -1,0 +1,92 @@
+"""The public claim list's filters, shared with the API (issue 5) so they are written once."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Claim, Claimant, Rating, Topic
+from .search import MAX_QUERY_LENGTH
+
+
+class ClaimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", max_length=MAX_QUERY_LENGTH
+    )
+    rating = django_filters.ModelChoiceFilter(
+        label=_("Rating"),
+        queryset=Rating.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Any rating"),
+    )
+    claimant = django_filters.ModelChoiceFilter(
+        label=_("Claimant"),
+        queryset=Claimant.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Anyone"),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Any topic"),
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language of the claim"), choices=[], empty_label=_("Any language")
+    )
+    said_from = django_filters.DateFilter(
+        label=_("Said from"),
+        field_name="said_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    said_to = django_filters.DateFilter(
+        label=_("Said until"),
+        field_name="said_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    open_investigation = django_filters.BooleanFilter(
+        label=_("Open investigation"),
+        method="filter_open_investigation",
+        widget=forms.Select(choices=[("", _("Either")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("said_on", "said"), ("updated_at", "updated")],
+        field_labels={"-said": _("Newest"), "-updated": _("Recently updated")},
+        choices=[("-said", _("Newest")), ("-updated", _("Recently updated"))],
+        empty_label=_("Relevance or newest"),
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "q",
+            "rating",
+            "claimant",
+            "topic",
+            "language",
+            "said_from",
+            "said_to",
+            "open_investigation",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = (
+            Claim.objects.published()
+            .order_by("language")
+            .values_list("language", flat=True)
+            .distinct()
+        )
+        self.filters["language"].extra["choices"] = [(code, code) for code in languages]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_open_investigation(self, queryset, name, value):
+        if value is None:
+            return queryset
+        pending = queryset.with_open_investigation().values("pk")
+        return queryset.filter(pk__in=pending) if value else queryset.exclude(pk__in=pending)

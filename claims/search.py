@@ -1,0 +1,70 @@
+"""Full-text search over claims.
+
+On PostgreSQL each claim carries a `search_vector` built from its text, quote, translation,
+summary and claimant name, stemmed as French and as English and with accents folded (the
+`french_unaccent` / `english_unaccent` / `simple_unaccent` configurations that migration 0003
+creates). A reader's query is matched against all three, so "reconnaissance faciale",
+"Reconnaissance Faciale" and "facial recognition" all find the minister's claim. Elsewhere
+(SQLite) search falls back to substring matching.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+
+CONFIGS = ("french_unaccent", "english_unaccent", "simple_unaccent")
+MAX_QUERY_LENGTH = 200
+
+# The quote is stemmed in its own language; the claim text and summary, written by the
+# newsroom, in both UI languages; names are never stemmed.
+REFRESH_SQL = """
+UPDATE claims_claim AS c SET search_vector =
+    setweight(to_tsvector('french_unaccent', c.text), 'A')
+    || setweight(to_tsvector('english_unaccent', c.text), 'A')
+    || setweight(to_tsvector('simple_unaccent', cl.name), 'A')
+    || setweight(to_tsvector(
+        CASE WHEN c.quote_language LIKE 'fr%%' THEN 'french_unaccent'
+             WHEN c.quote_language LIKE 'en%%' THEN 'english_unaccent'
+             ELSE 'simple_unaccent' END::regconfig, c.quote), 'A')
+    || setweight(to_tsvector('english_unaccent', c.quote_translation), 'B')
+    || setweight(to_tsvector('french_unaccent', c.summary), 'C')
+    || setweight(to_tsvector('english_unaccent', c.summary), 'C')
+FROM claims_claimant AS cl
+WHERE cl.id = c.claimant_id AND c.id = ANY(%s)
+"""
+
+
+def uses_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def search_vector_refresh(claim_ids: Iterable[int]) -> None:
+    """Rebuild the search vector of these claims (PostgreSQL only)."""
+    ids = list(claim_ids)
+    if ids and uses_full_text():
+        with connection.cursor() as cursor:
+            cursor.execute(REFRESH_SQL, [ids])
+
+
+def search_claims(queryset: QuerySet, query: str) -> QuerySet:
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return queryset
+    if not uses_full_text():
+        return queryset.filter(
+            Q(text__icontains=query)
+            | Q(quote__icontains=query)
+            | Q(quote_translation__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(claimant__name__icontains=query)
+        )
+    search_query = SearchQuery(query, config=CONFIGS[0], search_type="websearch")
+    for config in CONFIGS[1:]:
+        search_query |= SearchQuery(query, config=config, search_type="websearch")
+    return (
+        queryset.filter(search_vector=search_query)
+        .annotate(rank=SearchRank(F("search_vector"), search_query))
+        .order_by("-rank", "-said_on", "-id")
+    )

@@ -1,0 +1,14 @@
+from django import template
+
+from sources.models import Investigation
+
+register = template.Library()
+
+
+@register.filter
+def investigation_state(value: str) -> str:
+    """The reader's-language label of an investigation state code."""
+    try:
+        return Investigation.State(value).label
+    except ValueError:
+        return value

@@ -1,0 +1,265 @@
+"""The public, read-only site. Every claim read starts from Claim.objects.published()."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from sources.models import Investigation, InvestigationUpdate, Source
+
+from .claimreview import as_script_json, claim_review, rating_bounds
+from .filters import ClaimFilter
+from .models import Claim, Claimant, ClaimLink, EditorialPage, Evidence, Rating, StatusChange, Topic
+from .timeline import claim_as_of
+
+PAGE_SIZE = 20
+
+
+def published_claims():
+    return Claim.objects.published().for_cards()
+
+
+def rating_counts(claims) -> list[tuple[Rating, int]]:
+    """Each rating of the scale with how many of `claims` carry it (published only)."""
+    counts = dict(claims.order_by().values_list("rating").annotate(n=Count("id")))
+    return [(rating, counts.get(rating.pk, 0)) for rating in Rating.objects.all()]
+
+
+def recent_changes(limit: int):
+    return (
+        StatusChange.objects.filter(claim__in=Claim.objects.published())
+        .select_related("claim", "claim__claimant", "from_rating", "to_rating")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+class HomeView(TemplateView):
+    template_name = "claims/home.html"
+
+    def get_context_data(self, **kwargs):
+        claims = published_claims()
+        return super().get_context_data(
+            latest=claims.filter(rating__isnull=False).order_by("-published_at", "-id")[:6],
+            changes=recent_changes(8),
+            rating_counts=rating_counts(Claim.objects.published()),
+            **kwargs,
+        )
+
+
+class ClaimListView(FilterView):
+    filterset_class = ClaimFilter
+    template_name = "claims/claim_list.html"
+    paginate_by = PAGE_SIZE
+    # An invalid filter is shown as an error beside its field; the rest still apply.
+    strict = False
+
+    def get_queryset(self):
+        return published_claims().prefetch_related("topics").order_by("-said_on", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+def claim_detail_queryset():
+    """A published claim with everything its page shows, in a fixed number of queries."""
+    return published_claims().prefetch_related(
+        "topics",
+        "appearances",
+        Prefetch(
+            "evidence",
+            queryset=Evidence.objects.select_related("source", "source__publisher").order_by(
+                "source__published_on", "id"
+            ),
+        ),
+        Prefetch(
+            "status_changes",
+            queryset=StatusChange.objects.select_related("from_rating", "to_rating").order_by(
+                "created_at", "id"
+            ),
+        ),
+        Prefetch(
+            "investigations",
+            queryset=Investigation.objects.select_related("body").prefetch_related(
+                Prefetch(
+                    "updates",
+                    queryset=InvestigationUpdate.objects.select_related("source").order_by(
+                        "happened_on", "id"
+                    ),
+                )
+            ),
+        ),
+        Prefetch(
+            "links_out",
+            queryset=ClaimLink.objects.filter(
+                to_claim__in=Claim.objects.published()
+            ).select_related("to_claim__claimant", "to_claim__rating"),
+        ),
+        Prefetch(
+            "links_in",
+            queryset=ClaimLink.objects.filter(
+                from_claim__in=Claim.objects.published()
+            ).select_related("from_claim__claimant", "from_claim__rating"),
+        ),
+    )
+
+
+def parse_as_of(value: str | None) -> tuple[datetime.date | None, bool]:
+    """The ?as_of= date, and whether a value was given but is not a date."""
+    if not value:
+        return None, False
+    try:
+        return datetime.date.fromisoformat(value.strip()[:10]), False
+    except ValueError:
+        return None, True
+
+
+class ClaimDetailView(DetailView):
+    template_name = "claims/claim_detail.html"
+    context_object_name = "claim"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if kwargs.get("slug") != self.object.slug:
+            # Old or missing words in the URL: send readers to the canonical address.
+            target = self.object.get_absolute_url()
+            if request.GET:
+                target += "?" + request.GET.urlencode()
+            return redirect(target, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(claim_detail_queryset(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        claim = self.object
+        as_of, bad_as_of = parse_as_of(self.request.GET.get("as_of"))
+        state = claim_as_of(claim, as_of)
+        review = claim_review(
+            claim,
+            base_url=self.request.build_absolute_uri("/").rstrip("/"),
+            bounds=rating_bounds(),
+        )
+        links = [(link.get_kind_display(), link.to_claim) for link in claim.links_out.all()]
+        links += [(link.get_kind_display(), link.from_claim) for link in claim.links_in.all()]
+        return super().get_context_data(
+            state=state,
+            bad_as_of=bad_as_of,
+            linked_claims=links,
+            claimreview_json=mark_safe(as_script_json(review)) if review else "",  # noqa: S308
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class PublishedOnlyDetailMixin:
+    """A page about something readers may only see through a published claim."""
+
+    claims_relations: tuple[str, ...]
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        cites = Q()
+        for relation in self.claims_relations:
+            cites |= Q(**{relation: obj})
+        self.claims = published_claims().filter(cites).distinct()
+        if not self.claims.exists():
+            raise Http404
+        return obj
+
+
+class ClaimantDetailView(PublishedOnlyDetailMixin, DetailView):
+    model = Claimant
+    template_name = "claims/claimant_detail.html"
+    claims_relations = ("claimant",)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            claims=self.claims.order_by("-said_on", "-id"),
+            rating_counts=[(r, n) for r, n in rating_counts(self.claims) if n],
+            **kwargs,
+        )
+
+
+class TopicDetailView(PublishedOnlyDetailMixin, DetailView):
+    model = Topic
+    template_name = "claims/topic_detail.html"
+    claims_relations = ("topics",)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(claims=self.claims.order_by("-said_on", "-id"), **kwargs)
+
+
+class SourceDetailView(PublishedOnlyDetailMixin, DetailView):
+    model = Source
+    queryset = Source.objects.select_related("publisher")
+    template_name = "sources/source_detail.html"
+    claims_relations = ("evidence__source", "investigations__updates__source")
+
+    def get_context_data(self, **kwargs):
+        evidence = (
+            Evidence.objects.filter(source=self.object, claim__in=Claim.objects.published())
+            .select_related("claim", "claim__claimant", "claim__rating")
+            .order_by("stance", "-claim__said_on")
+        )
+        return super().get_context_data(evidence=evidence, **kwargs)
+
+
+class InvestigationDetailView(PublishedOnlyDetailMixin, DetailView):
+    model = Investigation
+    queryset = Investigation.objects.select_related("body").prefetch_related(
+        Prefetch("updates", queryset=InvestigationUpdate.objects.select_related("source"))
+    )
+    template_name = "sources/investigation_detail.html"
+    claims_relations = ("investigations",)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(claims=self.claims.order_by("-said_on", "-id"), **kwargs)
+
+
+class ClaimantListView(ListView):
+    template_name = "claims/claimant_list.html"
+    context_object_name = "claimants"
+
+    def get_queryset(self):
+        return (
+            Claimant.objects.filter(claims__in=Claim.objects.published())
+            .annotate(n_claims=Count("claims"))
+            .order_by("name")
+        )
+
+
+class EditorialPageView(DetailView):
+    template_name = "claims/editorial_page.html"
+    context_object_name = "page"
+
+    def get_object(self, queryset=None):
+        pages = {p.language: p for p in EditorialPage.objects.filter(slug=self.kwargs["slug"])}
+        page = pages.get((get_language() or "en")[:2]) or pages.get("en")
+        if page is None:
+            raise Http404
+        return page
+
+    def get_context_data(self, **kwargs):
+        ratings = Rating.objects.all() if self.object.slug == "methodology" else []
+        return super().get_context_data(ratings=ratings, **kwargs)
+
+
+def rating_css(request):
+    """Each rating's colour as a class, so pages carry no inline style (CSP-friendly)."""
+    rules = [
+        f".rating-{r.slug} {{ --rating-colour: {r.colour}; }}"
+        for r in Rating.objects.only("slug", "colour")
+    ]
+    response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
