@@ -1,0 +1,116 @@
+"""A reader walks the demo case in a real browser."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from claims.models import Claim
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_a_reader_finds_the_ministers_claim_and_checks_it(page, demo_site, screenshot):
+    page.goto(demo_site + "/")
+    assert page.locator("h1").inner_text() == "Fact-checks of public claims"
+    screenshot(page, "home")
+
+    page.get_by_label("Search claims").fill("reconnaissance faciale")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/claims/?q=reconnaissance+faciale")
+    assert page.locator("#results-title").inner_text() == "3 claims"
+
+    page.get_by_label("Rating").select_option("misleading")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**rating=misleading**")
+    assert page.locator("#results-title").inner_text() == "1 claim"
+    screenshot(page, "list")
+
+    page.get_by_role("link", name="The French police do not use facial recognition.").click()
+    page.wait_for_url("**/claims/*-gerald-darmanin-facial-recognition/")
+    assert "Misleading" in page.locator(".verdict").inner_text()
+    assert page.locator(".evidence-supports article.evidence").count() >= 1
+    assert page.locator(".evidence-contradicts article.evidence").count() >= 1
+    timeline = page.locator("ol.timeline > li")
+    assert timeline.count() >= 6
+    assert "Under investigation" in page.locator("ol.timeline").inner_text()
+    screenshot(page, "claim")
+
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("#verdict-title").inner_text() == "Notre verdict"
+    assert "Trompeur" in page.locator(".verdict").inner_text()
+    screenshot(page, "claim_fr")
+
+    feed_href = page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute(
+        "href"
+    )
+    response = page.goto(demo_site + feed_href)
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    assert "Gérald Darmanin" in response.text()
+
+
+def test_the_timeline_shows_what_was_known_on_a_chosen_day(page, demo_site):
+    claim = Claim.objects.get(slug="gerald-darmanin-facial-recognition")
+    page.goto(demo_site + claim.get_absolute_url())
+    page.get_by_label("What was known on").fill("2023-11-22")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**as_of=2023-11-22")
+    assert "as it stood on" in page.locator(".notice").inner_text()
+    assert "Under investigation" in page.locator(".verdict").inner_text()
+
+
+def test_the_claim_page_is_usable_on_a_phone(browser, demo_site, screenshot):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    claim = Claim.objects.get(slug="gerald-darmanin-facial-recognition")
+    page.goto(demo_site + claim.get_absolute_url())
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
+    screenshot(page, "claim_phone")
+    context.close()
+
+
+def test_the_keyboard_reaches_the_search_box_first_through_the_skip_link(page, demo_site):
+    page.goto(demo_site + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def page_types(base: str) -> list[str]:
+    claim = Claim.objects.get(slug="gerald-darmanin-facial-recognition")
+    evidence = claim.evidence.select_related("source").first()
+    investigation = claim.investigations.first()
+    return [
+        "/",
+        "/claims/",
+        "/claims/?q=facial&rating=nonsense",
+        claim.get_absolute_url(),
+        claim.get_absolute_url() + "?as_of=2023-11-22",
+        claim.claimant.get_absolute_url(),
+        claim.topics.first().get_absolute_url(),
+        evidence.source.get_absolute_url(),
+        investigation.get_absolute_url(),
+        "/claimants/",
+        "/pages/methodology/",
+        "/no-such-page/",
+    ]
+
+
+def test_no_serious_or_critical_accessibility_violation_on_any_page_type(page, demo_site):
+    axe = Axe()
+    problems = {}
+    for path in page_types(demo_site):
+        page.goto(demo_site + path)
+        results = axe.run(page)
+        serious = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+        if serious:
+            problems[path] = serious
+    assert problems == {}
