@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from claims.models import Claim
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_reader_finds_the_ministers_claim_and_checks_it(page, demo_site, screenshot):
