@@ -487,3 +487,31 @@ def test_status_change_is_visible_on_the_next_request(client, demo):
     )
     html = page(client, demo.get_absolute_url())
     assert "The CNIL found the feature in use." in html
+
+
+def test_related_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    from tests.factories import ClaimantFactory
+
+    claimant, topic, source = ClaimantFactory(), TopicFactory(), SourceFactory()
+    inv = InvestigationFactory()
+    for i in range(25):
+        claim = published_claim(claimant=claimant, text=f"Claim {i}")
+        claim.topics.add(topic)
+        claim.investigations.add(inv)
+        EvidenceFactory(claim=claim, source=source)
+        investigation_update_record(
+            investigation=inv,
+            happened_on=datetime.date(2023, 12, 1),
+            summary=f"Update {i}",
+            source=SourceFactory(),
+        )
+    for url in [
+        claimant.get_absolute_url(),
+        topic.get_absolute_url(),
+        source.get_absolute_url(),
+        inv.get_absolute_url(),
+        reverse("sitemap"),
+        reverse("claims:page", args=["methodology"]),
+    ]:
+        with django_assert_max_num_queries(10):
+            assert client.get(url).status_code == 200, url
