@@ -1,14 +1,15 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import StatusChangeForm
+from .forms import ClaimAdminForm, EvidenceByUrlForm, ReviewedForm, StatusChangeForm, WithdrawForm
 from .models import (
     Appearance,
     Claim,
@@ -20,7 +21,17 @@ from .models import (
     StatusChange,
     Topic,
 )
-from .services import status_change_record
+from .services import (
+    claim_mark_reviewed,
+    claim_publish,
+    claim_return_to_draft,
+    claim_submit_for_review,
+    claim_withdraw,
+    evidence_add_by_url,
+    publication_problems,
+    status_change_record,
+)
+from .similar import similar_claims
 
 
 def rating_badge(rating: Rating | None):
@@ -110,34 +121,100 @@ class OutgoingLinkInline(admin.TabularInline):
     verbose_name_plural = _("Links to other claims")
 
 
+class NeedsRereviewFilter(admin.SimpleListFilter):
+    title = _("re-review")
+    parameter_name = "rereview"
+
+    def lookups(self, request, model_admin):
+        return [("needed", _("Needs re-review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "needed":
+            return queryset.filter(pk__in=Claim.objects.needs_rereview().values("pk"))
+        return queryset
+
+
+def can_edit_claim(user, claim: Claim | None) -> bool:
+    """Editors work on drafts and claims in review; published ones belong to chief editors."""
+    if claim is None or claim.publication_state in {Claim.State.DRAFT, Claim.State.REVIEW}:
+        return user.has_perm("claims.change_claim")
+    return user.has_perms(["claims.change_claim", "claims.publish_claim"])
+
+
+# name, label, permission the acting user needs, states it applies to
+WORKFLOW = {
+    "submit": (_("Send to review"), "claims.change_claim", {Claim.State.DRAFT}),
+    "draft": (_("Back to draft"), "claims.change_claim", {Claim.State.REVIEW}),
+    "publish": (
+        _("Publish"),
+        "claims.publish_claim",
+        {Claim.State.DRAFT, Claim.State.REVIEW, Claim.State.WITHDRAWN},
+    ),
+    "withdraw": (_("Withdraw"), "claims.publish_claim", {Claim.State.PUBLISHED}),
+}
+
+
 @admin.register(Claim)
 class ClaimAdmin(SimpleHistoryAdmin):
+    form = ClaimAdminForm
     list_display = [
         "short_text",
         "claimant_name",
         "current_rating",
         "publication_state",
         "said_on",
+        "published_by",
         "updated_at",
     ]
-    list_filter = ["publication_state", "rating", "language", "topics", "claimant__kind"]
-    list_select_related = ["claimant", "rating"]
+    list_filter = [
+        NeedsRereviewFilter,
+        "publication_state",
+        "rating",
+        "language",
+        "topics",
+        "claimant__kind",
+    ]
+    list_select_related = ["claimant", "rating", "published_by"]
     search_fields = ["text", "quote", "quote_translation", "claimant__name"]
     autocomplete_fields = ["claimant", "topics", "investigations"]
     date_hierarchy = "said_on"
-    readonly_fields = ["current_rating", "published_at", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "current_rating",
+        "publication_state",
+        "published_at",
+        "published_by",
+        "withdrawal_note",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "similar_claims",
+    ]
     fieldsets = [
-        (None, {"fields": ["text", "claimant", "said_on", "language", "topics"]}),
+        (None, {"fields": ["text", "similar_claims", "claimant", "said_on", "language", "topics"]}),
         (_("Quote"), {"fields": ["quote", "quote_language", "quote_translation"]}),
         (_("Verdict"), {"fields": ["current_rating", "summary", "investigations"]}),
         (
             _("Publication"),
-            {"fields": ["publication_state", "slug", "published_at", "withdrawal_note"]},
+            {
+                "fields": [
+                    "publication_state",
+                    "slug",
+                    "published_at",
+                    "published_by",
+                    "withdrawal_note",
+                ]
+            },
         ),
-        (_("Internal"), {"fields": ["editor_note", "created_by", "created_at", "updated_at"]}),
+        (
+            _("Internal"),
+            {"fields": ["editor_note", "edit_version", "created_by", "created_at", "updated_at"]},
+        ),
     ]
     inlines = [AppearanceInline, EvidenceInline, OutgoingLinkInline, StatusHistoryInline]
-    actions = ["change_status_action"]
+    actions = ["change_status_action", "submit_action", "publish_action"]
+
+    class Media:
+        js = ["admin/claims/similar_claims.js"]
 
     @admin.display(description=_("claim"), ordering="text")
     def short_text(self, obj):
@@ -151,9 +228,63 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def current_rating(self, obj):
         return rating_badge(obj.rating)
 
+    @admin.display(description=_("similar claims"))
+    def similar_claims(self, obj):
+        matches = similar_claims(obj.text, exclude_pk=obj.pk) if obj and obj.pk else []
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> — {} ({})</li>',
+            (
+                (
+                    reverse("admin:claims_claim_change", args=[c.pk]),
+                    c.text,
+                    c.claimant.name,
+                    c.rating or _("not rated"),
+                )
+                for c in matches
+            ),
+        )
+        empty = _("None found.") if obj and obj.pk else _("Type the claim to look for repeats.")
+        return format_html(
+            '<ul id="similar-claims" data-url="{}">{}</ul>{}',
+            reverse("admin:claims_claim_similar"),
+            items,
+            ""
+            if matches
+            else format_html('<p class="help" id="similar-claims-empty">{}</p>', empty),
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # nothing to show about publication before the claim exists
+            return [fs for fs in fieldsets if fs[0] != _("Publication")]
+        return fieldsets
+
+    # -- who may do what ---------------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_edit_claim(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.published_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Deleting happens one claim at a time, where the published-claim rule is checked.
+        actions.pop("delete_selected", None)
+        if not request.user.has_perm("claims.publish_claim"):
+            actions.pop("publish_action", None)
+        return actions
+
+    # -- saving ------------------------------------------------------------------------------
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        else:
+            obj.version = form.cleaned_data["edit_version"] + 1
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -165,51 +296,202 @@ class ClaimAdmin(SimpleHistoryAdmin):
             instance.delete()
         formset.save_m2m()
 
+    # -- extra views -------------------------------------------------------------------------
+
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
+            path("similar/", view(self.similar_view), name="claims_claim_similar"),
             path(
                 "<path:object_id>/status/",
-                self.admin_site.admin_view(self.change_status_view),
+                view(self.change_status_view),
                 name="claims_claim_status",
+            ),
+            path(
+                "<path:object_id>/reviewed/", view(self.reviewed_view), name="claims_claim_reviewed"
+            ),
+            path(
+                "<path:object_id>/evidence-by-url/",
+                view(self.evidence_by_url_view),
+                name="claims_claim_evidence_by_url",
+            ),
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                view(self.workflow_view),
+                name="claims_claim_workflow",
             ),
             *super().get_urls(),
         ]
 
-    def has_status_change_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("claims.add_statuschange") and self.has_change_permission(
-            request, obj
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, object_id)
+        extra = {}
+        if claim is not None:
+            extra = {
+                "workflow": [
+                    (name, label)
+                    for name, (label, perm, states) in WORKFLOW.items()
+                    if claim.publication_state in states and request.user.has_perm(perm)
+                ],
+                "can_rate": self.may_rate(request, claim),
+                "needs_rereview": Claim.objects.needs_rereview().filter(pk=claim.pk).exists(),
+                "can_add_evidence": request.user.has_perm("claims.add_evidence"),
+            }
+        return super().change_view(
+            request, object_id, form_url, extra_context={**extra, **(extra_context or {})}
+        )
+
+    def may_rate(self, request, claim: Claim) -> bool:
+        if not request.user.has_perm("claims.add_statuschange"):
+            return False
+        return claim.published_at is None or request.user.has_perm("claims.rate_published_claim")
+
+    def _claim_or_404(self, request, object_id) -> Claim:
+        claim = get_object_or_404(Claim.objects.select_related("rating", "claimant"), pk=object_id)
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        return claim
+
+    def _render(self, request, template: str, claim: Claim, title: str, **context):
+        return TemplateResponse(
+            request,
+            f"admin/claims/claim/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "subtitle": str(claim),
+                "opts": self.opts,
+                "original": claim,
+                **context,
+            },
         )
 
     def change_status_view(self, request, object_id):
-        claim = get_object_or_404(Claim.objects.select_related("rating", "claimant"), pk=object_id)
-        if not self.has_status_change_permission(request, claim):
+        claim = self._claim_or_404(request, object_id)
+        if not self.may_rate(request, claim):
             raise PermissionDenied
-        if request.method == "POST":
-            form = StatusChangeForm(request.POST)
-            if form.is_valid():
-                change = status_change_record(claim=claim, user=request.user, **form.cleaned_data)
-                messages.success(
-                    request,
-                    _("Status changed: %(change)s.") % {"change": change},
-                )
+        form = StatusChangeForm(
+            request.POST or None,
+            initial={"to_rating": claim.rating, "kind": StatusChange.Kind.UPDATE},
+        )
+        if request.method == "POST" and form.is_valid():
+            change = status_change_record(claim=claim, user=request.user, **form.cleaned_data)
+            messages.success(request, _("Status changed: %(change)s.") % {"change": change})
+            return redirect("admin:claims_claim_change", claim.pk)
+        history = claim.status_changes.select_related(
+            "from_rating", "to_rating", "created_by"
+        ).order_by("-created_at", "-id")
+        return self._render(
+            request,
+            "change_status.html",
+            claim,
+            _("Change status"),
+            form=form,
+            media=self.media + form.media,
+            history=history,
+        )
+
+    def reviewed_view(self, request, object_id):
+        claim = self._claim_or_404(request, object_id)
+        if not self.may_rate(request, claim):
+            raise PermissionDenied
+        form = ReviewedForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                claim_mark_reviewed(claim=claim, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Recorded: reviewed, rating unchanged."))
                 return redirect("admin:claims_claim_change", claim.pk)
-        else:
-            form = StatusChangeForm(
-                initial={"to_rating": claim.rating, "kind": StatusChange.Kind.UPDATE}
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Change status"),
-            "subtitle": str(claim),
-            "opts": self.opts,
-            "original": claim,
-            "form": form,
-            "media": self.media + form.media,
-            "history": claim.status_changes.select_related(
-                "from_rating", "to_rating", "created_by"
-            ).order_by("-created_at", "-id"),
-        }
-        return TemplateResponse(request, "admin/claims/claim/change_status.html", context)
+        return self._render(request, "reviewed.html", claim, _("Reviewed, no change"), form=form)
+
+    def evidence_by_url_view(self, request, object_id):
+        claim = self._claim_or_404(request, object_id)
+        if not request.user.has_perm("claims.add_evidence"):
+            raise PermissionDenied
+        form = EvidenceByUrlForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                evidence, created = evidence_add_by_url(
+                    claim=claim, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if created:
+                    note = _("New source created: %(source)s.")
+                else:
+                    note = _("Existing source reused: %(source)s.")
+                messages.success(request, note % {"source": evidence.source})
+                return redirect("admin:claims_claim_change", claim.pk)
+        return self._render(
+            request, "evidence_by_url.html", claim, _("Add evidence by URL"), form=form
+        )
+
+    def workflow_view(self, request, object_id, action):
+        claim = self._claim_or_404(request, object_id)
+        if action not in WORKFLOW:
+            raise Http404
+        label, perm, states = WORKFLOW[action]
+        if not request.user.has_perm(perm):
+            raise PermissionDenied
+        form = WithdrawForm(request.POST or None) if action == "withdraw" else None
+        problems = publication_problems(claim) if action == "publish" else []
+        if request.method == "POST" and (form is None or form.is_valid()):
+            try:
+                self.run_workflow(action, claim, request.user, form)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("%(action)s: done.") % {"action": label})
+            return redirect("admin:claims_claim_change", claim.pk)
+        allowed = claim.publication_state in states and not problems
+        return self._render(
+            request,
+            "workflow.html",
+            claim,
+            label,
+            action=action,
+            form=form,
+            problems=problems,
+            allowed=allowed,
+        )
+
+    @staticmethod
+    def run_workflow(action: str, claim: Claim, user, form=None) -> None:
+        if action == "submit":
+            claim_submit_for_review(claim=claim, user=user)
+        elif action == "draft":
+            claim_return_to_draft(claim=claim, user=user)
+        elif action == "publish":
+            claim_publish(claim=claim, user=user)
+        elif action == "withdraw":
+            claim_withdraw(claim=claim, user=user, note=form.cleaned_data["note"])
+
+    def similar_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        exclude = request.GET.get("exclude", "")
+        matches = similar_claims(
+            request.GET.get("text", ""), exclude_pk=int(exclude) if exclude.isdigit() else None
+        )
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": c.pk,
+                        "text": c.text,
+                        "claimant": c.claimant.name,
+                        "rating": str(c.rating) if c.rating else None,
+                        "url": reverse("admin:claims_claim_change", args=[c.pk]),
+                    }
+                    for c in matches
+                ]
+            }
+        )
+
+    # -- actions -----------------------------------------------------------------------------
 
     @admin.action(description=_("Change status of the selected claim"))
     def change_status_action(self, request, queryset):
@@ -227,6 +509,31 @@ class ClaimAdmin(SimpleHistoryAdmin):
             )
             return None
         return redirect(reverse("admin:claims_claim_status", args=[queryset.get().pk]))
+
+    def _bulk(self, request, queryset, action: str) -> None:
+        done, refused = 0, []
+        for claim in queryset:
+            try:
+                self.run_workflow(action, claim, request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(getattr(error, "messages", [str(error)]))
+                refused.append(f"«{claim}»: {reason}")
+        if done:
+            self.message_user(request, _("%(count)d claim(s) done.") % {"count": done})
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description=_("Send the selected drafts to review"))
+    def submit_action(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(description=_("Publish the selected claims"), permissions=["publish"])
+    def publish_action(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("claims.publish_claim")
 
 
 @admin.register(StatusChange)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import StatusChange
-from .views import recent_changes
+from .views import public_corrections, recent_changes
 
 
 class LatestChangesFeed(Feed):
@@ -56,3 +56,19 @@ class LatestChangesFeed(Feed):
 
     def feed_url(self):
         return reverse("claims:feed")
+
+
+class CorrectionsFeed(LatestChangesFeed):
+    """Only corrections: where we changed a verdict because we had made an error."""
+
+    link = reverse_lazy("claims:correction_list")
+    subtitle = gettext_lazy("Corrections of our published verdicts.")
+
+    def title(self):
+        return _("%(site)s: corrections") % {"site": settings.SITE_NAME}
+
+    def items(self):
+        return public_corrections()[:50]
+
+    def feed_url(self):
+        return reverse("claims:correction_feed")

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sources.models import Investigation, Source, http_url
+from sources.models import Investigation, InvestigationUpdate, Source, http_url
 
 
 class Claimant(models.Model):
@@ -166,6 +166,27 @@ class ClaimQuerySet(models.QuerySet):
 
         return search_claims(self, query)
 
+    def needs_rereview(self) -> "ClaimQuerySet":
+        """Rated claims whose evidence or investigations moved after their last status change.
+
+        Evidence added or edited, or an update recorded on one of the claim's investigations,
+        later than the claim's latest status change (a "reviewed, no change" entry counts).
+        """
+        last_change = StatusChange.objects.filter(claim=models.OuterRef("pk")).order_by(
+            "-created_at"
+        )
+        rated = self.annotate(
+            last_change_at=models.Subquery(last_change.values("created_at")[:1])
+        ).filter(last_change_at__isnull=False)
+        newer_evidence = Evidence.objects.filter(
+            claim=models.OuterRef("pk"), updated_at__gt=models.OuterRef("last_change_at")
+        )
+        newer_update = InvestigationUpdate.objects.filter(
+            investigation__claims=models.OuterRef("pk"),
+            created_at__gt=models.OuterRef("last_change_at"),
+        )
+        return rated.filter(models.Exists(newer_evidence) | models.Exists(newer_update))
+
     def for_cards(self) -> "ClaimQuerySet":
         """What a list of claims shows: claimant and rating in the same query."""
         return self.select_related("claimant", "rating")
@@ -222,10 +243,23 @@ class Claim(models.Model):
         blank=True,
         editable=False,
     )
+    # Moved only by the services (submit, publish, withdraw), which check who may do what.
     publication_state = models.CharField(
-        _("publication state"), max_length=20, choices=State, default=State.DRAFT
+        _("publication state"), max_length=20, choices=State, default=State.DRAFT, editable=False
     )
     published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    # Optimistic lock: every save through the editors' form bumps it; a form that was opened
+    # on an older version is refused instead of overwriting a colleague's work.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     withdrawal_note = models.TextField(_("public withdrawal note"), blank=True)
     editor_note = models.TextField(
         _("editors' note"), blank=True, help_text=_("Internal; never shown to readers.")
@@ -251,6 +285,10 @@ class Claim(models.Model):
         ordering = ["-said_on", "-id"]
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
+        permissions = [
+            ("publish_claim", _("Can publish and withdraw claims")),
+            ("rate_published_claim", _("Can change the rating of a published claim")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(publication_state="withdrawn") | ~Q(withdrawal_note=""),
@@ -282,6 +320,13 @@ class Claim(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:claim_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        if self.published_at is not None:
+            raise ValidationError(
+                _("A claim that has been published is never deleted; withdraw it instead.")
+            )
+        return super().delete(*args, **kwargs)
 
     @property
     def is_public(self) -> bool:
@@ -341,6 +386,7 @@ class StatusChange(models.Model):
     class Kind(models.TextChoices):
         UPDATE = "update", _("Update (new facts)")
         CORRECTION = "correction", _("Correction (our error)")
+        REVIEWED = "reviewed", _("Reviewed, no change")
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="status_changes"
@@ -369,7 +415,7 @@ class StatusChange(models.Model):
         null=True,
         blank=True,
     )
-    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("made at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["claim", "created_at", "id"]

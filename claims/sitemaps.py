@@ -40,7 +40,12 @@ class StaticSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["claims:home", "claims:claim_list", "claims:claimant_list"]
+        return [
+            "claims:home",
+            "claims:claim_list",
+            "claims:claimant_list",
+            "claims:correction_list",
+        ]
 
     def location(self, name):
         return reverse(name)

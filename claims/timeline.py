@@ -16,7 +16,7 @@ from .models import Claim, Evidence, Rating, StatusChange
 @dataclass(frozen=True)
 class Entry:
     day: datetime.date
-    kind: str  # said, status, correction, evidence, investigation
+    kind: str  # said, status, correction, reviewed, evidence, investigation
     order: int
     obj: object = None
 
@@ -76,7 +76,10 @@ def claim_as_of(claim: Claim, day: datetime.date | None = None) -> ClaimAsOf:
     entries += [
         Entry(
             timezone.localdate(c.created_at),
-            "correction" if c.kind == StatusChange.Kind.CORRECTION else "status",
+            {
+                StatusChange.Kind.CORRECTION: "correction",
+                StatusChange.Kind.REVIEWED: "reviewed",
+            }.get(c.kind, "status"),
             3,
             c,
         )

@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import views
-from .feeds import LatestChangesFeed
+from .feeds import CorrectionsFeed, LatestChangesFeed
 
 app_name = "claims"
 
@@ -28,5 +28,7 @@ urlpatterns = [
         name="methodology",
     ),
     path("feed/", LatestChangesFeed(), name="feed"),
+    path("corrections/", views.CorrectionListView.as_view(), name="correction_list"),
+    path("corrections/feed/", CorrectionsFeed(), name="correction_feed"),
     path("ratings.css", views.rating_css, name="rating_css"),
 ]

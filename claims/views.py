@@ -4,7 +4,8 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -31,12 +32,31 @@ def rating_counts(claims) -> list[tuple[Rating, int]]:
     return [(rating, counts.get(rating.pk, 0)) for rating in Rating.objects.all()]
 
 
-def recent_changes(limit: int):
+def public_changes():
+    """Rating changes of published claims, newest first ("reviewed, no change" left out)."""
     return (
         StatusChange.objects.filter(claim__in=Claim.objects.published())
+        .exclude(kind=StatusChange.Kind.REVIEWED)
         .select_related("claim", "claim__claimant", "from_rating", "to_rating")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")
     )
+
+
+def recent_changes(limit: int):
+    return public_changes()[:limit]
+
+
+def public_corrections():
+    return public_changes().filter(kind=StatusChange.Kind.CORRECTION)
+
+
+class CorrectionListView(ListView):
+    template_name = "claims/correction_list.html"
+    context_object_name = "corrections"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return public_corrections()
 
 
 class HomeView(TemplateView):
@@ -138,7 +158,24 @@ class ClaimDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_object(self, queryset=None):
-        return get_object_or_404(claim_detail_queryset(), pk=self.kwargs["pk"])
+        try:
+            return claim_detail_queryset().get(pk=self.kwargs["pk"])
+        except Claim.DoesNotExist:
+            withdrawn = Claim.objects.filter(
+                pk=self.kwargs["pk"], publication_state=Claim.State.WITHDRAWN
+            ).first()
+            if withdrawn is not None:
+                raise ClaimWithdrawn(withdrawn) from None
+            raise Http404 from None
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except ClaimWithdrawn as gone:
+            # A withdrawn fact-check says so openly, with its note, instead of vanishing.
+            return TemplateResponse(
+                request, "claims/claim_withdrawn.html", {"claim": gone.claim}, status=410
+            )
 
     def get_context_data(self, **kwargs):
         claim = self.object
@@ -159,6 +196,11 @@ class ClaimDetailView(DetailView):
             today=timezone.localdate(),
             **kwargs,
         )
+
+
+class ClaimWithdrawn(Exception):
+    def __init__(self, claim: Claim):
+        self.claim = claim
 
 
 class PublishedOnlyDetailMixin:

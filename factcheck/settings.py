@@ -107,6 +107,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Reverting to an old version from History would bypass the publishing rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Django 6 behaviour now: a URL typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .urls_normal import normalise_url
+
 http_url = URLValidator(schemes=["http", "https"])
 
 
@@ -65,6 +67,8 @@ class Source(models.Model):
         validators=[http_url],
         help_text=_("Leave empty only for documents with no web address (print, broadcast)."),
     )
+    # Derived from url on save: the form that every address of the same document shares.
+    normalised_url = models.CharField(max_length=2000, blank=True, editable=False)
     publisher = models.ForeignKey(
         Publisher,
         verbose_name=_("publisher"),
@@ -91,7 +95,10 @@ class Source(models.Model):
         constraints = [
             # The same document is never entered twice; documents without a URL are exempt.
             models.UniqueConstraint(
-                fields=["url"], condition=~Q(url=""), name="source_url_unique_when_set"
+                fields=["normalised_url"],
+                condition=~Q(normalised_url=""),
+                name="source_normalised_url_unique",
+                violation_error_message=_("A source with this address already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(accessed_on__isnull=True)
@@ -107,6 +114,14 @@ class Source(models.Model):
         if self.publisher_id:
             return f"{self.title} ({self.publisher})"
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.normalised_url = normalise_url(self.url)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before validate_constraints(), so a duplicate address becomes a form error.
+        self.normalised_url = normalise_url(self.url)
 
 
 class Investigation(models.Model):

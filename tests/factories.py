@@ -122,18 +122,20 @@ def rating(slug: str) -> Rating:
 
 
 def published_claim(**kwargs) -> Claim:
-    """A published claim rated with the given rating slug (default "false")."""
+    """A complete published claim (evidence, summary) rated with `rating_slug` ("false")."""
     import datetime as _dt
 
     from claims.services import claim_publish, status_change_record
 
     slug = kwargs.pop("rating_slug", "false")
+    kwargs.setdefault("summary", "What the record shows.")
     claim = ClaimFactory(**kwargs)
-    claim_publish(claim=claim)
+    EvidenceFactory(claim=claim)
     status_change_record(
         claim=claim,
         to_rating=rating(slug),
         facts_known_on=_dt.date(2023, 11, 22),
         explanation=f"Rated {slug} after checking the record.",
     )
+    claim_publish(claim=claim)
     return claim

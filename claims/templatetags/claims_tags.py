@@ -12,3 +12,10 @@ def investigation_state(value: str) -> str:
         return Investigation.State(value).label
     except ValueError:
         return value
+
+
+@register.simple_tag
+def needs_rereview_count() -> int:
+    from claims.models import Claim
+
+    return Claim.objects.needs_rereview().count()

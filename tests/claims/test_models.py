@@ -12,6 +12,7 @@ from tests.factories import (
     ClaimLinkFactory,
     EvidenceFactory,
     SourceFactory,
+    published_claim,
     rating,
 )
 
@@ -183,9 +184,7 @@ def test_a_claim_gets_a_slug_from_its_text():
 def test_published_selects_only_published_claims():
     draft = ClaimFactory()
     review = ClaimFactory(publication_state=Claim.State.REVIEW)
-    from claims.services import claim_publish
-
-    published = claim_publish(claim=ClaimFactory())
+    published = published_claim()
     assert list(Claim.objects.published()) == [published]
     assert draft not in Claim.objects.published()
     assert review not in Claim.objects.published()

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from claims.models import StatusChange
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_status_change_moves_the_current_rating_and_records_the_previous_one():
     claim = ClaimFactory()
     editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editor"))
     first = status_change_record(
         claim=claim,
         to_rating=rating("unverified"),

@@ -5,7 +5,6 @@ import re
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from claims.models import Claim, StatusChange
@@ -349,12 +348,22 @@ def test_a_draft_answers_404(client, draft):
     assert client.get(reverse("claims:claim_short", args=[draft.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("state", [Claim.State.REVIEW, Claim.State.WITHDRAWN])
-def test_claims_in_review_or_withdrawn_answer_404(client, state):
-    claim = ClaimFactory(
-        publication_state=state, withdrawal_note="Withdrawn.", published_at=timezone.now()
-    )
+def test_a_claim_in_review_answers_404(client):
+    claim = ClaimFactory(publication_state=Claim.State.REVIEW)
     assert client.get(claim.get_absolute_url()).status_code == 404
+
+
+def test_a_withdrawn_claim_answers_410_with_its_public_note(client):
+    from claims.services import claim_withdraw
+
+    claim = published_claim(editor_note=EDITOR_NOTE)
+    claim_withdraw(claim=claim, note="We could not confirm the quote's context.")
+    response = client.get(claim.get_absolute_url())
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "We could not confirm the quote" in html
+    assert EDITOR_NOTE not in html
+    assert claim.get_absolute_url() not in client.get(reverse("sitemap")).content.decode()
 
 
 def test_drafts_and_editor_notes_never_appear_on_public_pages(client, demo, draft):

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -30,12 +30,13 @@ def at(day: datetime.date, hour: int = 12) -> datetime.datetime:
 class DemoAccount:
     username: str
     password: str
-    superuser: bool
+    group: str
 
 
+# The roles are the groups a migration creates (claims/migrations/0006_roles_and_guards.py).
 DEMO_ACCOUNTS = [
-    DemoAccount("editor", "demo-editor-2023", superuser=False),
-    DemoAccount("chief", "demo-chief-2023", superuser=True),
+    DemoAccount("editor", "demo-editor-2023", group="Editor"),
+    DemoAccount("chief", "demo-chief-2023", group="Chief editor"),
 ]
 
 PUBLISHERS = {
@@ -88,15 +89,13 @@ class Command(BaseCommand):
 
     def ensure_accounts(self) -> list[DemoAccount]:
         User = get_user_model()
-        editing = Permission.objects.filter(content_type__app_label__in=["claims", "sources"])
         for account in DEMO_ACCOUNTS:
             user, _ = User.objects.get_or_create(username=account.username)
             user.is_staff = True
-            user.is_superuser = account.superuser
+            user.is_superuser = False
             user.set_password(account.password)
             user.save()
-            if not account.superuser:
-                user.user_permissions.set(editing)
+            user.groups.set([Group.objects.get(name=account.group)])
         return DEMO_ACCOUNTS
 
     # -- the case ---------------------------------------------------------------------------
@@ -461,6 +460,15 @@ class Command(BaseCommand):
             editor_note="French wording back-translated from an English report; check it "
             "against the recording.",
         )
+        # Evidence gathered after the group's claim was last rated: it waits in the
+        # chief editor's re-review queue.
+        self.get(
+            Evidence,
+            {"claim": Claim.objects.get(slug="lfi-briefcam-contravenes-the-law"), "source": report},
+            stance=Evidence.Stance.CONTEXT,
+            excerpt='The group says it is "in the process of taking legal action" and asks for a '
+            "parliamentary commission of inquiry.",
+        )
         return self.created
 
     # -- helpers ----------------------------------------------------------------------------
@@ -477,13 +485,15 @@ class Command(BaseCommand):
                 investigation=investigation, happened_on=happened_on, summary=summary
             ).exists()
             if not exists:
-                investigation_update_record(
+                update = investigation_update_record(
                     investigation=investigation,
                     happened_on=happened_on,
                     state=state,
                     summary=summary,
                     source=source,
                 )
+                # Recorded the day it happened, as the newsroom would have.
+                InvestigationUpdate.objects.filter(pk=update.pk).update(created_at=at(happened_on))
                 self.created += 1
         return investigation
 
@@ -498,21 +508,28 @@ class Command(BaseCommand):
                 Appearance, {"claim": claim, "medium": medium, "appeared_on": day}, outlet=outlet
             )
         for source, stance, excerpt in evidence:
-            self.get(Evidence, {"claim": claim, "source": source}, stance=stance, excerpt=excerpt)
-        if not claim.is_public:
-            claim_publish(claim=claim, at=published)
+            item = self.get(
+                Evidence, {"claim": claim, "source": source}, stance=stance, excerpt=excerpt
+            )
+            if item.created_at > published:  # new this run: gathered before publication
+                Evidence.objects.filter(pk=item.pk).update(
+                    created_at=published, updated_at=published
+                )
+        # The demo replays November 2023: each change is dated when it was made then.
         for rating_slug, facts_known_on, recorded_at, kind, explanation in history:
             if claim.status_changes.filter(explanation=explanation).exists():
                 continue
-            change = status_change_record(
+            status_change_record(
                 claim=claim,
                 to_rating=Rating.objects.get(slug=rating_slug),
                 facts_known_on=facts_known_on,
                 explanation=explanation,
                 kind=kind,
+                at=recorded_at,
             )
-            # The demo replays November 2023: date each change when it was made then.
-            StatusChange.objects.filter(pk=change.pk).update(created_at=recorded_at)
-            Claim.objects.filter(pk=claim.pk).update(updated_at=recorded_at)
             self.created += 1
+        if claim.publication_state != Claim.State.PUBLISHED:
+            claim_publish(claim=claim, at=published)
+        last = claim.status_changes.order_by("-created_at").values_list("created_at", flat=True)
+        Claim.objects.filter(pk=claim.pk).update(updated_at=last[0])
         return claim
