@@ -27,7 +27,9 @@ def _require(user: User, *perms: str) -> None:
 
 
 def _lock(claim: Claim) -> Claim:
-    return Claim.objects.select_related("rating").select_for_update(of=("self",)).get(pk=claim.pk)
+    # No select_related: a row fetched after waiting for the lock is re-read at its newest
+    # version, but rows joined to it are not, so a joined rating could be the stale one.
+    return Claim.objects.select_for_update().get(pk=claim.pk)
 
 
 def _save_state(claim: Claim, locked: Claim, fields: list[str]) -> Claim:

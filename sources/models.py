@@ -3,6 +3,7 @@
 This app knows nothing of claims; `claims` depends on it, never the reverse.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -120,8 +121,22 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        # Before validate_constraints(), so a duplicate address becomes a form error.
+        # Forms leave the non-editable normalised_url out of constraint checks: check here so
+        # a duplicate address is a message on the URL field, not a database error.
         self.normalised_url = normalise_url(self.url)
+        if self.normalised_url:
+            twin = (
+                Source.objects.filter(normalised_url=self.normalised_url)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if twin is not None:
+                raise ValidationError(
+                    {
+                        "url": _("A source with this address already exists: %(title)s (#%(id)s).")
+                        % {"title": twin.title, "id": twin.pk}
+                    }
+                )
 
 
 class Investigation(models.Model):
