@@ -157,6 +157,7 @@ WORKFLOW = {
 @admin.register(Claim)
 class ClaimAdmin(SimpleHistoryAdmin):
     form = ClaimAdminForm
+    view_on_site = False  # the object tools link only published claims to the site
     list_display = [
         "short_text",
         "claimant_name",
