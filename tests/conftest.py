@@ -16,3 +16,28 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+def reseed_migration_data() -> None:
+    """Put back the rows data migrations seed (rating scale, methodology, newsroom roles).
+
+    Transactional tests (live server, several connections) commit for real, so the database
+    is flushed after each one, data migrations' rows included; serialized rollback does not
+    restore them reliably on PostgreSQL once ordinary tests have run in the same session.
+    """
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection)
+    for name in ("0002_default_rating_scale", "0004_search_and_content", "0006_roles_and_guards"):
+        for operation in loader.get_migration("claims", name).operations:
+            if isinstance(operation, RunPython) and operation.code.__name__.startswith("seed"):
+                operation.code(apps, None)
+
+
+@pytest.fixture
+def migration_data():
+    """For transactional tests: the rows data migrations seed, back after earlier flushes."""
+    reseed_migration_data()

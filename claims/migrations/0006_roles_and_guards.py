@@ -71,12 +71,15 @@ DROP INDEX IF EXISTS claim_text_trgm;
 """
 
 
-def create_roles(apps, schema_editor):
+def create_all_permissions(apps, schema_editor):
     # Permissions are normally created after migrations; the groups need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+
+
+def seed_roles(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, grants in GROUPS.items():
@@ -115,6 +118,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_roles, migrations.RunPython.noop),
+        migrations.RunPython(create_all_permissions, migrations.RunPython.noop),
+        migrations.RunPython(seed_roles, migrations.RunPython.noop),
         migrations.RunPython(guards, guards_down),
     ]

@@ -68,29 +68,9 @@ def screenshot():
     return take
 
 
-def reseed_migration_data() -> None:
-    """Put back the rows data migrations seed (the rating scale, the methodology).
-
-    Live-server tests commit for real, so the database is flushed after each one, data
-    migrations' rows included; serialized rollback does not restore them reliably on
-    PostgreSQL once ordinary tests have run in the same session.
-    """
-    from django.apps import apps
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations import RunPython
-
-    loader = MigrationLoader(connection)
-    for name in ("0002_default_rating_scale", "0004_search_and_content"):
-        for operation in loader.get_migration("claims", name).operations:
-            if isinstance(operation, RunPython) and operation.code.__name__.startswith("seed"):
-                operation.code(apps, None)
-
-
 @pytest.fixture
-def demo_site(live_server):
+def demo_site(live_server, migration_data):
     from django.core.management import call_command
 
-    reseed_migration_data()
     call_command("load_demo", verbosity=0)
     return live_server.url

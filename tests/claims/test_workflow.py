@@ -484,7 +484,7 @@ def test_saving_with_the_current_version_succeeds_and_bumps_it(client, editor):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_status_changes_are_serialised_per_claim():
+def test_concurrent_status_changes_are_serialised_per_claim(migration_data):
     claim = ClaimFactory()
     start = threading.Barrier(2)
     errors = []
