@@ -565,8 +565,36 @@ class StatusChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class PublishedClaimPartMixin:
+    """Parts of a published claim (its evidence, appearances, links) are public content:
+    editors may add evidence, but changing or removing what readers already see is a chief
+    editor's call, whichever admin page it is attempted from."""
+
+    claim_field = "claim"
+    editors_may_add = False
+
+    def published_claim_of(self, obj) -> bool:
+        claim = getattr(obj, self.claim_field, None) if obj is not None else None
+        return claim is not None and claim.published_at is not None
+
+    def may_touch(self, request, obj) -> bool:
+        return not self.published_claim_of(obj) or request.user.has_perm("claims.publish_claim")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_touch(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_touch(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if (change or not self.editors_may_add) and not self.may_touch(request, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(PublishedClaimPartMixin, SimpleHistoryAdmin):
+    editors_may_add = True  # new evidence puts the claim in the re-review queue
     list_display = ["source", "claim", "stance", "created_at"]
     list_filter = ["stance", "source__kind"]
     list_select_related = ["source", "claim"]
@@ -581,7 +609,7 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Appearance)
-class AppearanceAdmin(SimpleHistoryAdmin):
+class AppearanceAdmin(PublishedClaimPartMixin, SimpleHistoryAdmin):
     list_display = ["claim", "medium", "outlet", "appeared_on"]
     list_filter = ["medium"]
     list_select_related = ["claim"]
@@ -591,7 +619,8 @@ class AppearanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(admin.ModelAdmin):
+class ClaimLinkAdmin(PublishedClaimPartMixin, admin.ModelAdmin):
+    claim_field = "from_claim"
     list_display = ["from_claim", "kind", "to_claim", "created_at"]
     list_filter = ["kind"]
     search_fields = ["from_claim__text", "to_claim__text"]

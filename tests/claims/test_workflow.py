@@ -601,3 +601,24 @@ def test_similar_claims_are_offered_while_typing_and_on_the_claim_page(client, e
 def test_the_similar_endpoint_needs_claim_access(client, staff):
     login(client, staff)
     assert client.get(reverse("admin:claims_claim_similar"), {"text": "x"}).status_code == 403
+
+
+def test_editors_cannot_change_or_remove_what_readers_see_from_other_admin_pages(client, editor):
+    claim = published_claim()
+    evidence = claim.evidence.get()
+    appearance = claim.appearances.create(
+        medium="tv", outlet="France 5", appeared_on=datetime.date(2023, 11, 21)
+    )
+    login(client, editor)
+    for name, obj in [("evidence", evidence), ("appearance", appearance)]:
+        change = reverse(f"admin:claims_{name}_change", args=[obj.pk])
+        delete = reverse(f"admin:claims_{name}_delete", args=[obj.pk])
+        assert client.post(change, {"excerpt": "x", "outlet": "x"}).status_code == 403
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+    response = client.post(
+        reverse("admin:claims_appearance_add"),
+        {"claim": claim.pk, "medium": "radio", "outlet": "Planted", "appeared_on": "2023-11-21"},
+    )
+    assert response.status_code == 403
+    assert claim.evidence.get().excerpt == evidence.excerpt
+    assert list(claim.appearances.values_list("outlet", flat=True)) == ["France 5"]
