@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .exports import export_queryset, write_claims_csv
 from .forms import ClaimAdminForm, EvidenceByUrlForm, ReviewedForm, StatusChangeForm, WithdrawForm
 from .models import (
     Appearance,
@@ -18,6 +19,7 @@ from .models import (
     EditorialPage,
     Evidence,
     Rating,
+    RatingMapping,
     StatusChange,
     Topic,
 )
@@ -212,7 +214,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         ),
     ]
     inlines = [AppearanceInline, EvidenceInline, OutgoingLinkInline, StatusHistoryInline]
-    actions = ["change_status_action", "submit_action", "publish_action"]
+    actions = ["change_status_action", "submit_action", "publish_action", "export_csv_action"]
 
     class Media:
         js = ["admin/claims/similar_claims.js"]
@@ -536,6 +538,14 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm("claims.publish_claim")
 
+    @admin.action(description=_("Export the selected claims as CSV"))
+    def export_csv_action(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+        base = request.build_absolute_uri("/").rstrip("/")
+        write_claims_csv(export_queryset(queryset), response, base_url=base, bom=True)
+        return response
+
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(admin.ModelAdmin):
@@ -625,6 +635,16 @@ class ClaimLinkAdmin(PublishedClaimPartMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["from_claim__text", "to_claim__text"]
     autocomplete_fields = ["from_claim", "to_claim"]
+
+
+@admin.register(RatingMapping)
+class RatingMappingAdmin(admin.ModelAdmin):
+    """How other newsrooms' rating labels map onto our scale when importing ClaimReview."""
+
+    list_display = ["label", "rating"]
+    list_filter = ["rating"]
+    search_fields = ["label"]
+    list_select_related = ["rating"]
 
 
 @admin.register(EditorialPage)

@@ -72,3 +72,35 @@ def claim_review(claim: Claim, *, base_url: str, bounds: tuple[int, int]) -> dic
 def as_script_json(data: dict) -> str:
     """JSON safe to place inside <script type="application/ld+json">."""
     return json.dumps(data, ensure_ascii=False, indent=2).translate(_JSON_SCRIPT_ESCAPES)
+
+
+def claimreview_datafeed(*, base_url: str) -> dict:
+    """The schema.org DataFeed of every published claim with a final verdict.
+
+    Each dataFeedElement is a DataFeedItem holding one ClaimReview, the shape of the feeds
+    Google's Fact Check tools and Data Commons ingest.
+    """
+    from .views import claim_detail_queryset
+
+    bounds = rating_bounds()
+    elements = []
+    claims = claim_detail_queryset().filter(rating__is_final=True).order_by("published_at", "id")
+    for claim in claims:
+        review = claim_review(claim, base_url=base_url, bounds=bounds)
+        if review is None:
+            continue
+        elements.append(
+            {
+                "@type": "DataFeedItem",
+                "dateCreated": claim.published_at.isoformat(),
+                "dateModified": claim.updated_at.isoformat(),
+                "item": [review],
+            }
+        )
+    return {
+        "@context": "https://schema.org",
+        "@type": "DataFeed",
+        "name": f"{settings.SITE_NAME} ClaimReview feed",
+        "url": base_url + "/claimreview.json",
+        "dataFeedElement": elements,
+    }

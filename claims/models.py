@@ -260,6 +260,9 @@ class Claim(models.Model):
     # Optimistic lock: every save through the editors' form bumps it; a form that was opened
     # on an older version is refused instead of overwriting a colleague's work.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # For claims imported from ClaimReview: the review's normalised URL and the claim text,
+    # hashed, so importing the same review again finds this claim instead of a new one.
+    import_key = models.CharField(max_length=40, blank=True, editable=False)
     withdrawal_note = models.TextField(_("public withdrawal note"), blank=True)
     editor_note = models.TextField(
         _("editors' note"), blank=True, help_text=_("Internal; never shown to readers.")
@@ -301,6 +304,9 @@ class Claim(models.Model):
                 name="claim_published_has_date",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_required"),
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~Q(import_key=""), name="claim_import_key_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["publication_state", "-said_on"], name="claim_public_said_on_idx"),
@@ -554,3 +560,43 @@ class EditorialPage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:page", kwargs={"slug": self.slug})
+
+
+class RatingMapping(models.Model):
+    """How another newsroom's textual rating ("Faux", "Pants on Fire", "misleading") maps onto
+    our scale when its ClaimReview records are imported."""
+
+    label = models.CharField(
+        _("their label"),
+        max_length=200,
+        unique=True,
+        help_text=_("Compared without case, accents, punctuation or surrounding spaces."),
+    )
+    rating = models.ForeignKey(
+        Rating, verbose_name=_("our rating"), on_delete=models.PROTECT, related_name="mappings"
+    )
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("rating mapping")
+        verbose_name_plural = _("rating mappings")
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.rating}"
+
+    def save(self, *args, **kwargs):
+        self.label = normalise_label(self.label)
+        super().save(*args, **kwargs)
+
+
+def normalise_label(label: str) -> str:
+    """A rating label reduced to what matters for matching: "  FAUX\r" → "faux",
+    "não_é_bem_assim" → "nao e bem assim", "Half-True" → "half true"."""
+    import html
+    import unicodedata
+
+    text = html.unescape(str(label)).casefold()
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = "".join(ch if ch.isalnum() else " " for ch in text)
+    return " ".join(text.split())[:200]

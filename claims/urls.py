@@ -31,4 +31,5 @@ urlpatterns = [
     path("corrections/", views.CorrectionListView.as_view(), name="correction_list"),
     path("corrections/feed/", CorrectionsFeed(), name="correction_feed"),
     path("ratings.css", views.rating_css, name="rating_css"),
+    path("claimreview.json", views.claimreview_feed, name="claimreview_feed"),
 ]

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -304,4 +304,14 @@ def rating_css(request):
     ]
     response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def claimreview_feed(request):
+    """Every published verdict as ClaimReview, in a schema.org DataFeed."""
+    from .claimreview import claimreview_datafeed
+
+    data = claimreview_datafeed(base_url=request.build_absolute_uri("/").rstrip("/"))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Type"] = "application/ld+json; charset=utf-8"
     return response

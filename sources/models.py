@@ -58,6 +58,7 @@ class Source(models.Model):
         REPORT = "report", _("Report or study")
         PRESS_RELEASE = "press_release", _("Press release")
         SOCIAL = "social", _("Social media post")
+        FACT_CHECK = "fact_check", _("Fact-check by another newsroom")
         OTHER = "other", _("Other")
 
     title = models.CharField(_("title"), max_length=500)

@@ -31,7 +31,12 @@ def reseed_migration_data() -> None:
     from django.db.migrations.operations import RunPython
 
     loader = MigrationLoader(connection)
-    for name in ("0002_default_rating_scale", "0004_search_and_content", "0006_roles_and_guards"):
+    for name in (
+        "0002_default_rating_scale",
+        "0004_search_and_content",
+        "0006_roles_and_guards",
+        "0008_default_rating_mappings",
+    ):
         for operation in loader.get_migration("claims", name).operations:
             if isinstance(operation, RunPython) and operation.code.__name__.startswith("seed"):
                 operation.code(apps, None)

@@ -1,0 +1,301 @@
+"""The read-only JSON API. It shows exactly what the public site shows, nothing more.
+
+Every queryset starts from Claim.objects.published() or from objects reachable through a
+published claim; serializers list their fields explicitly, so no editor note, internal field
+or user account can slip out.
+"""
+
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+
+from sources.models import Investigation, InvestigationUpdate, Publisher, Source
+
+from .filters import ClaimFilter
+from .models import Appearance, Claim, Claimant, Evidence, Rating, StatusChange, Topic
+from .views import claim_detail_queryset
+
+
+def published_claims():
+    return Claim.objects.published()
+
+
+# -- serializers -------------------------------------------------------------------------------
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = [
+            "slug",
+            "label",
+            "label_fr",
+            "ordinal",
+            "is_final",
+            "colour",
+            "description",
+            "description_fr",
+        ]
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["slug", "name", "description"]
+
+
+class PublisherSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Publisher
+        fields = ["id", "slug", "name", "kind", "url", "country"]
+
+
+class ClaimantSerializer(serializers.ModelSerializer):
+    page = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claimant
+        fields = ["slug", "name", "kind", "role", "affiliation", "wikidata_id", "page"]
+
+    def get_page(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    publisher = PublisherSerializer(read_only=True, allow_null=True)
+    page = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "title",
+            "url",
+            "archive_url",
+            "kind",
+            "language",
+            "published_on",
+            "accessed_on",
+            "publisher",
+            "page",
+        ]
+
+    def get_page(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class InvestigationUpdateSerializer(serializers.ModelSerializer):
+    source = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = InvestigationUpdate
+        fields = ["happened_on", "state", "summary", "source"]
+
+
+class InvestigationSerializer(serializers.ModelSerializer):
+    body = PublisherSerializer(read_only=True)
+    updates = InvestigationUpdateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "slug",
+            "title",
+            "kind",
+            "state",
+            "opened_on",
+            "description",
+            "outcome",
+            "body",
+            "updates",
+        ]
+
+
+class AppearanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Appearance
+        fields = ["medium", "outlet", "url", "archive_url", "appeared_on"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    source = SourceSerializer(read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["stance", "excerpt", "source"]  # never the editor's note
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    from_rating = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    to_rating = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "id",
+            "from_rating",
+            "to_rating",
+            "kind",
+            "facts_known_on",
+            "explanation",
+            "created_at",
+        ]  # never who made it
+
+
+class ClaimLinkSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    claim = serializers.IntegerField()
+
+
+class ClaimListSerializer(serializers.ModelSerializer):
+    claimant = ClaimantSerializer(read_only=True)
+    rating = RatingSerializer(read_only=True, allow_null=True)
+    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    page = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "text",
+            "quote",
+            "quote_language",
+            "quote_translation",
+            "claimant",
+            "said_on",
+            "language",
+            "topics",
+            "summary",
+            "rating",
+            "published_at",
+            "updated_at",
+            "page",
+        ]
+
+    def get_page(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class ClaimDetailSerializer(ClaimListSerializer):
+    appearances = AppearanceSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    status_history = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
+    investigations = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    links = serializers.SerializerMethodField()
+
+    class Meta(ClaimListSerializer.Meta):
+        fields = [
+            *ClaimListSerializer.Meta.fields,
+            "appearances",
+            "evidence",
+            "status_history",
+            "investigations",
+            "links",
+        ]
+
+    @extend_schema_field(ClaimLinkSerializer(many=True))
+    def get_links(self, obj) -> list[dict]:
+        out = [{"kind": link.kind, "claim": link.to_claim_id} for link in obj.links_out.all()]
+        return out + [
+            {"kind": link.kind, "claim": link.from_claim_id} for link in obj.links_in.all()
+        ]
+
+
+# -- viewsets ----------------------------------------------------------------------------------
+
+
+class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published claims. Filters and search are the public claim list's own."""
+
+    lookup_value_regex = "[0-9]+"
+
+    filterset_class = ClaimFilter
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return claim_detail_queryset()
+        return published_claims().for_cards().prefetch_related("topics").order_by("-said_on", "-id")
+
+    def get_serializer_class(self):
+        return ClaimDetailSerializer if self.action == "retrieve" else ClaimListSerializer
+
+
+class ClaimantViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ClaimantSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
+
+    def get_queryset(self):
+        return Claimant.objects.filter(claims__in=published_claims()).distinct().order_by("name")
+
+
+class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TopicSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
+
+    def get_queryset(self):
+        return Topic.objects.filter(claims__in=published_claims()).distinct().order_by("name")
+
+
+def public_sources():
+    published = published_claims()
+    return Source.objects.filter(
+        Q(evidence__claim__in=published)
+        | Q(investigation_updates__investigation__claims__in=published)
+    ).distinct()
+
+
+def public_investigations():
+    return Investigation.objects.filter(claims__in=published_claims()).distinct()
+
+
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SourceSerializer
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return public_sources().select_related("publisher").order_by("-published_on", "id")
+
+
+class PublisherViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PublisherSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
+
+    def get_queryset(self):
+        return (
+            Publisher.objects.filter(
+                Q(sources__in=public_sources()) | Q(investigations__in=public_investigations())
+            )
+            .distinct()
+            .order_by("name")
+        )
+
+
+class InvestigationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = InvestigationSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
+
+    def get_queryset(self):
+        return (
+            public_investigations()
+            .select_related("body")
+            .prefetch_related(
+                Prefetch(
+                    "updates", queryset=InvestigationUpdate.objects.order_by("happened_on", "id")
+                )
+            )
+            .order_by("-opened_on", "id")
+        )
+
+
+class RatingViewSet(viewsets.ReadOnlyModelViewSet):
+    """The verdict scale, with each rating's definition."""
+
+    serializer_class = RatingSerializer
+    queryset = Rating.objects.all()
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
+    pagination_class = None

@@ -1,0 +1,131 @@
+"""Import ClaimReview records published by fact-checkers (see README: "Importing")."""
+
+import json
+import sys
+import time
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+from tqdm import tqdm
+
+from claims.claimreview_import import Rejected, parse_record, read_records
+from claims.services import ImportContext, claimreview_record_import
+
+
+class DryRunRollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Import ClaimReview records from JSON arrays, schema.org DataFeeds, JSON Lines or Google "
+        "Fact Check Tools API responses. Re-importing the same records changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--dry-run", action="store_true", help="Report without writing.")
+        parser.add_argument(
+            "--publish", action="store_true", help="Publish imported claims (default: drafts)."
+        )
+        parser.add_argument(
+            "--report", help="Write every rejected record and unmapped rating to this JSON file."
+        )
+        parser.add_argument(
+            "--show", type=int, default=20, help="How many rejected records to list (default 20)."
+        )
+
+    def handle(self, *args, paths, dry_run, publish, report, show, **options):
+        self.counts = Counter()
+        self.rejected: list[tuple[str, str]] = []
+        started = time.perf_counter()
+        context = ImportContext(publish=publish)
+        try:
+            with transaction.atomic():
+                for path in paths:
+                    self.import_file(path, context)
+                if dry_run:
+                    raise DryRunRollback
+        except DryRunRollback:
+            pass
+        elapsed = time.perf_counter() - started
+        self.print_summary(context, elapsed, dry_run, show)
+        if report:
+            with open(report, "w", encoding="utf-8") as handle:
+                json.dump(
+                    {
+                        "counts": self.counts,
+                        "rejected": [{"position": p, "reason": r} for p, r in self.rejected],
+                        "unmapped_ratings": context.unmapped,
+                    },
+                    handle,
+                    ensure_ascii=False,
+                    indent=1,
+                )
+
+    def import_file(self, path: str, context: ImportContext) -> None:
+        try:
+            records = list(read_records(path))
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror}") from None
+        seen: set[str] = set()
+        progress = tqdm(
+            records,
+            desc=path.rsplit("/", 1)[-1],
+            unit="rec",
+            file=sys.stderr,
+            disable=None,
+            leave=False,
+        )
+        for position, raw in progress:
+            self.counts["read"] += 1
+            where = f"{path}: {position}"
+            try:
+                record = parse_record(raw)
+            except Rejected as error:
+                self.reject(where, str(error))
+                continue
+            if record.key in seen:
+                self.counts["duplicate"] += 1
+                continue
+            seen.add(record.key)
+            try:
+                self.counts[claimreview_record_import(record=record, context=context)] += 1
+            except (ValueError, DatabaseError) as error:  # one record's problem, not the run's
+                self.reject(
+                    where,
+                    f"could not be stored ({type(error).__name__}: "
+                    f"{str(error).splitlines()[0][:120]})",
+                )
+
+    def reject(self, where: str, reason: str) -> None:
+        self.counts["rejected"] += 1
+        self.rejected.append((where, reason))
+
+    def print_summary(self, context, elapsed: float, dry_run: bool, show: int) -> None:
+        c = self.counts
+        rate = c["read"] / elapsed if elapsed else 0
+        head = "Dry run, nothing written" if dry_run else "Imported"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{head}: {c['read']} records read in {elapsed:.1f} s ({rate:.0f} records/s)"
+            )
+        )
+        for name in ["created", "updated", "unchanged", "duplicate", "rejected"]:
+            self.stdout.write(f"  {name:<10} {c[name]}")
+        reasons = Counter(reason for _, reason in self.rejected)
+        for reason, count in reasons.most_common():
+            self.stdout.write(f"    {count:>6}  {reason}")
+        for where, reason in self.rejected[:show]:
+            self.stdout.write(f"  rejected {where}: {reason}")
+        if len(self.rejected) > show:
+            self.stdout.write(f"  … {len(self.rejected) - show} more (use --report FILE)")
+        if context.unmapped:
+            total = sum(context.unmapped.values())
+            self.stdout.write(
+                f"  ratings not mapped (imported as Unverified): {total} records, "
+                f"{len(context.unmapped)} labels; the most frequent:"
+            )
+            for label, count in sorted(context.unmapped.items(), key=lambda x: -x[1])[:show]:
+                self.stdout.write(f"    {count:>6}  {label}")
