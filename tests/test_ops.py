@@ -37,3 +37,11 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     body = response.content.decode()
     assert "Disallow: /admin/" in body
     assert f"Sitemap: http://testserver{reverse('sitemap')}" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/claims/?q=a%00b", "/api/claims/?claimant=x%00", "/claims/%00/"])
+def test_nul_bytes_in_the_address_answer_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()

@@ -173,11 +173,19 @@ def api_schema(db, settings):
     from factcheck.wsgi import application
 
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    # As Django's test client does: keep the test's connection open between requests.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     # Generated requests come fast; the throttle would answer 429 instead of testing the API.
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     cache.clear()
     call_command("load_demo", verbosity=0)
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_the_api_never_errors_and_always_matches_its_schema(api_schema):

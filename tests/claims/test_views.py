@@ -133,7 +133,7 @@ def test_list_paginates_and_keeps_the_filters_in_page_links(client):
         {"open_investigation": "maybe"},
         {"sort": "secret_field"},
         {"q": "x" * 5000},
-        {"q": "\u202e\u0000\ud7ff 🤔 ' OR 1=1 --"},
+        {"q": "\u202e\ud7ff 🤔 ' OR 1=1 --"},
         {"q": "<script>alert(1)</script>"},
         {"claimant": "<b>nobody</b>"},
         {"as_of": "2023-11-22"},
