@@ -6,6 +6,7 @@ or user account can slip out.
 """
 
 from django.db.models import Prefetch, Q
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -21,6 +22,17 @@ def published_claims():
 
 
 # -- serializers -------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PublicPageField(serializers.Field):
+    """The absolute address of the object's page on the public site."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return self.context["request"].build_absolute_uri(value.get_absolute_url())
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -51,19 +63,16 @@ class PublisherSerializer(serializers.ModelSerializer):
 
 
 class ClaimantSerializer(serializers.ModelSerializer):
-    page = serializers.SerializerMethodField()
+    page = PublicPageField()
 
     class Meta:
         model = Claimant
         fields = ["slug", "name", "kind", "role", "affiliation", "wikidata_id", "page"]
 
-    def get_page(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
-
 
 class SourceSerializer(serializers.ModelSerializer):
     publisher = PublisherSerializer(read_only=True, allow_null=True)
-    page = serializers.SerializerMethodField()
+    page = PublicPageField()
 
     class Meta:
         model = Source
@@ -79,9 +88,6 @@ class SourceSerializer(serializers.ModelSerializer):
             "publisher",
             "page",
         ]
-
-    def get_page(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
 class InvestigationUpdateSerializer(serializers.ModelSerializer):
@@ -151,7 +157,7 @@ class ClaimListSerializer(serializers.ModelSerializer):
     claimant = ClaimantSerializer(read_only=True)
     rating = RatingSerializer(read_only=True, allow_null=True)
     topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    page = serializers.SerializerMethodField()
+    page = PublicPageField()
 
     class Meta:
         model = Claim
@@ -171,9 +177,6 @@ class ClaimListSerializer(serializers.ModelSerializer):
             "updated_at",
             "page",
         ]
-
-    def get_page(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
 class ClaimDetailSerializer(ClaimListSerializer):
