@@ -600,3 +600,22 @@ def normalise_label(label: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = "".join(ch if ch.isalnum() else " " for ch in text)
     return " ".join(text.split())[:200]
+
+
+class PublicVersion(models.Model):
+    """One row whose counter moves whenever anything readers can see changes.
+
+    Database triggers bump it in the same transaction as the change (claims/migrations/0009),
+    so raw SQL, bulk updates and imports count too. Public pages key their cache and ETag on
+    it: a status change shows on the very next request, and nothing else is ever recomputed.
+    """
+
+    version = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("public version")
+        verbose_name_plural = _("public version")
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

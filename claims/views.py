@@ -303,7 +303,6 @@ def rating_css(request):
         for r in Rating.objects.only("slug", "colour")
     ]
     response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=300"
     return response
 
 

@@ -1,4 +1,6 @@
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
+
+MESSAGE = "Bad request: the address contains a NUL character."
 
 
 class RejectNulBytesMiddleware:
@@ -13,8 +15,7 @@ class RejectNulBytesMiddleware:
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            return HttpResponseBadRequest(
-                "Bad request: the address contains a NUL character.",
-                content_type="text/plain; charset=utf-8",
-            )
+            if request.path.startswith("/api/"):  # the API speaks JSON, errors included
+                return JsonResponse({"detail": MESSAGE}, status=400)
+            return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -45,3 +45,9 @@ def test_nul_bytes_in_the_address_answer_400(client, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+def test_the_api_answers_a_nul_byte_in_json(client):
+    response = client.get("/api/claims/?q=%00")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request: the address contains a NUL character."}

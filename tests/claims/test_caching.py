@@ -1,0 +1,81 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Claim, PublicVersion
+from claims.services import status_change_record
+from tests.factories import published_claim, rating
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_pages_send_validators_and_a_shared_cache_lifetime(client, settings):
+    claim = published_claim()
+    response = client.get(claim.get_absolute_url())
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"].endswith("GMT")
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control
+    assert f"s-maxage={settings.PUBLIC_SHARED_MAX_AGE}" in cache_control
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_conditional_request_gets_304_until_something_changes(client):
+    claim = published_claim()
+    etag = client.get(claim.get_absolute_url())["ETag"]
+    again = client.get(claim.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and not again.content
+    status_change_record(
+        claim=claim,
+        to_rating=rating("true"),
+        facts_known_on=datetime.date(2023, 11, 25),
+        explanation="New facts.",
+    )
+    changed = client.get(claim.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "New facts." in changed.content.decode()
+
+
+def test_a_status_change_is_visible_on_the_very_next_request_despite_the_cache(client):
+    claim = published_claim()
+    urls = [claim.get_absolute_url(), reverse("claims:home"), reverse("claims:feed")]
+    for url in urls:
+        client.get(url)  # rendered and cached
+    change = status_change_record(
+        claim=claim,
+        to_rating=rating("true"),
+        facts_known_on=datetime.date(2023, 11, 25),
+        explanation="The regulator's decision changes the verdict.",
+    )
+    for url in urls:
+        assert f'change-{change.pk}"' in client.get(url).content.decode(), url
+
+
+def test_any_write_moves_the_public_version_even_a_bulk_update():
+    claim = published_claim()
+    before = PublicVersion.objects.get().version
+    Claim.objects.filter(pk=claim.pk).update(summary="Changed behind the ORM's back.")
+    assert PublicVersion.objects.get().version > before
+
+
+def test_a_cached_page_is_served_without_rendering_again(client, django_assert_max_num_queries):
+    claim = published_claim()
+    client.get(claim.get_absolute_url())
+    with django_assert_max_num_queries(1):  # only the public version is read
+        assert client.get(claim.get_absolute_url()).status_code == 200
+
+
+def test_each_language_is_cached_apart(client):
+    claim = published_claim()
+    english = client.get(claim.get_absolute_url()).content.decode()
+    client.cookies["django_language"] = "fr"
+    french = client.get(claim.get_absolute_url()).content.decode()
+    assert "Our verdict" in english and "Notre verdict" in french
+
+
+def test_error_pages_are_not_cached(client):
+    response = client.get("/claims/999999-nothing/")
+    assert response.status_code == 404
+    assert "public" not in response.get("Cache-Control", "")
