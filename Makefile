@@ -6,13 +6,14 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format migrate serve clean messages
+.PHONY: help install demo test lint format migrate serve clean messages bench
 
 help:
 	@echo "make demo    install, migrate, load the demo case and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make test    install and run the whole test suite (DATABASE_URL honoured; SQLite if unset)"
 	@echo "make lint    ruff check and format check"
 	@echo "make serve   production server (gunicorn) on 127.0.0.1:$(PORT)"
+	@echo "make bench   seed 100,000 claims on PostgreSQL and measure (see docs/performance.md)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,3 +66,9 @@ serve: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Needs PostgreSQL on 127.0.0.1:5432 (started if down) and wrk (installed if missing).
+bench: install
+	pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py

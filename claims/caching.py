@@ -29,6 +29,18 @@ def public_state() -> tuple[int, float]:
     return row[0], row[1].timestamp()
 
 
+def version_cached(name: str, compute):
+    """`compute()`, cached until public data next changes."""
+    version, _ = public_state()
+    key = f"public-value:{name}:{version}"
+    value = cache.get(key) if version else None
+    if value is None:
+        value = compute()
+        if version:
+            cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return value
+
+
 def read_alias() -> str:
     from factcheck.routers import PUBLIC_READS
 

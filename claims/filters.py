@@ -4,8 +4,22 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .caching import version_cached
 from .models import Claim, Claimant, Rating, Topic
 from .search import MAX_QUERY_LENGTH
+
+
+def published_languages() -> list[str]:
+    """The languages of published claims; recomputed only when public data changes."""
+    return version_cached(
+        "published-languages",
+        lambda: list(
+            Claim.objects.published()
+            .order_by("language")
+            .values_list("language", flat=True)
+            .distinct()
+        ),
+    )
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -18,11 +32,12 @@ class ClaimFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Any rating"),
     )
+    # A text box, not a select: a newsroom has tens of thousands of claimants.
     claimant = django_filters.ModelChoiceFilter(
-        label=_("Claimant"),
+        label=_("Claimant (name in the address, e.g. gerald-darmanin)"),
         queryset=Claimant.objects.all(),
         to_field_name="slug",
-        empty_label=_("Anyone"),
+        widget=forms.TextInput,
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
@@ -74,13 +89,7 @@ class ClaimFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        languages = (
-            Claim.objects.published()
-            .order_by("language")
-            .values_list("language", flat=True)
-            .distinct()
-        )
-        self.filters["language"].extra["choices"] = [(code, code) for code in languages]
+        self.filters["language"].extra["choices"] = [(code, code) for code in published_languages()]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -1,0 +1,394 @@
+"""The benchmark: `make bench` runs this. See docs/performance.md for the last results.
+
+Seeds a PostgreSQL database if needed, starts the production server (gunicorn, DEBUG off) on
+loopback, drives each endpoint with wrk for a fixed time, measures search, import and worker
+memory in-process, and writes the figures to bench/results/ and docs/performance.md.
+Throughput is reported as a ratio of /healthz measured in the same run, because absolute
+figures on a shared machine drift.
+"""
+
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+PY = str(ROOT / ".venv" / "bin" / "python")
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB = os.environ.get("BENCH_DB", "factcheck_bench")
+CLAIMS = int(os.environ.get("BENCH_CLAIMS", "100000"))
+DURATION = int(os.environ.get("BENCH_SECONDS", "15"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
+PORT = int(os.environ.get("BENCH_PORT", "8077"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+SAMPLE = ROOT.parent / "shared" / "data" / "claimreview" / "claimreview_sample.json"
+
+
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def env(database: str) -> dict:
+    # Production settings: DEBUG off, one Redis cache shared by every worker.
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{database}",
+        "DEBUG": "",
+        "PYTHONUNBUFFERED": "1",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "API_THROTTLE_ANON": "100000000/minute",
+        "REDIS_URL": REDIS,
+    }
+
+
+def manage(*args, database: str = DB, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PY, "manage.py", *args],
+        cwd=ROOT,
+        env=env(database),
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+    return result.stdout if capture else ""
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    return subprocess.run(
+        ["psql", f"{PG}/{database}", "-tAc", sql], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def ensure_database(name: str, fresh: bool = False) -> None:
+    if fresh:
+        subprocess.run(
+            ["dropdb", "--if-exists", "--force", "-h", "127.0.0.1", "-U", "postgres", name],
+            check=True,
+        )
+    if psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    manage("migrate", "--noinput", "-v0", database=name)
+
+
+def seed() -> int:
+    ensure_database(DB)
+    count = int(psql("SELECT count(*) FROM claims_claim", DB))
+    if count < CLAIMS:
+        if count:
+            sys.exit(f"{DB} holds {count} claims, fewer than {CLAIMS}: drop it and run again.")
+        started = time.perf_counter()
+        manage("seed_bench", "--claims", str(CLAIMS))
+        print(f"seeded {CLAIMS} claims in {time.perf_counter() - started:.0f} s")
+    return int(psql("SELECT count(*) FROM claims_claim", DB))
+
+
+def paths_file(name: str, paths: list[str]) -> str:
+    path = RESULTS / f"paths-{name}.txt"
+    path.write_text("\n".join(paths) + "\n")
+    return str(path)
+
+
+def endpoints() -> dict[str, list[str]]:
+    rng = random.Random(7)
+    ids = psql(
+        "SELECT id || '-' || slug FROM claims_claim WHERE publication_state='published' "
+        "ORDER BY random() LIMIT 500",
+        DB,
+    ).split()
+    claimants = psql(
+        "SELECT c.slug FROM claims_claimant c WHERE EXISTS (SELECT 1 FROM "
+        "claims_claim k WHERE k.claimant_id = c.id AND k.publication_state = "
+        "'published') ORDER BY random() LIMIT 500",
+        DB,
+    ).split()
+    words = ["impôts", "police", "climate", "dette", "energy", "retraites", "taxes", "budget"]
+    ratings = ["false", "true", "misleading", "mostly-false"]
+    searches = [
+        f"/claims/?q={quote(rng.choice(words))}&rating={rng.choice(ratings)}"
+        f"&language={rng.choice(['fr', 'en'])}&page={rng.randint(1, 3)}"
+        for _ in range(200)
+    ]
+    return {
+        "/healthz": ["/healthz"],
+        "home": ["/"],
+        "claim list": ["/claims/"],
+        "list + filters + search": searches,
+        "claim page (random)": [f"/claims/{i}/" for i in ids],  # canonical: no redirect
+        "claimant page": [f"/claimants/{s}/" for s in claimants],
+        "feed": ["/feed/"],
+        "API claim list": ["/api/claims/?format=json"],
+    }
+
+
+def wrk(name: str, paths: list[str]) -> dict:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "stats.lua"),
+            f"http://127.0.0.1:{PORT}",
+        ],
+        env={
+            **os.environ,
+            "PATHS_FILE": paths_file(name.replace(" ", "_").replace("/", ""), paths),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("JSON "))
+    return json.loads(line[5:])
+
+
+def warm(paths: list[str]) -> None:
+    def fetch(path: str) -> None:
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=30) as response:
+            response.read()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(fetch, sorted(set(paths))))
+
+
+def start_server() -> subprocess.Popen:
+    manage("collectstatic", "--noinput", "-v0")
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "factcheck.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            "",
+        ],
+        cwd=ROOT,
+        env=env(DB),
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/readyz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("the server did not start")
+
+
+def worker_peak_mb(server: subprocess.Popen) -> float:
+    children = subprocess.run(
+        ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+    ).stdout.split()
+    peaks = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks) if peaks else 0.0
+
+
+def search_timing() -> dict:
+    script = """
+import time, statistics
+from claims.models import Claim
+words = ["impôts", "police", "climate", "dette", "energy", "retraites", "taxes", "budget"]
+def timed(fn):
+    runs = []
+    for w in words:
+        for _ in range(3):
+            t = time.perf_counter(); fn(w); runs.append(time.perf_counter() - t)
+    return statistics.median(runs) * 1000
+fts = timed(lambda w: list(Claim.objects.published().search(w)[:20]))
+naive = timed(lambda w: list(Claim.objects.published().filter(text__icontains=w)
+                            .order_by("-said_on")[:20]))
+ranked = list(Claim.objects.published().search("impôts")[:3])
+print(f"{fts:.3f} {naive:.3f} {int(all(hasattr(c, 'rank') for c in ranked))}")
+"""
+    out = manage("shell", "-c", script, capture=True).strip().splitlines()[-1].split()
+    return {"fts_ms": float(out[0]), "icontains_ms": float(out[1]), "ranked": out[2] == "1"}
+
+
+def import_rate() -> dict:
+    if not SAMPLE.exists():
+        return {"skipped": f"{SAMPLE} not found"}
+    ensure_database("factcheck_bench_import", fresh=True)
+    started = time.perf_counter()
+    out = manage(
+        "import_claimreview",
+        str(SAMPLE),
+        "--show",
+        "0",
+        database="factcheck_bench_import",
+        capture=True,
+    )
+    seconds = time.perf_counter() - started
+    counts = {line.split()[0]: int(line.split()[1]) for line in out.splitlines()[1:6]}
+    return {
+        "records": 14239,
+        "seconds": round(seconds, 1),
+        "records_per_s": round(14239 / seconds),
+        **counts,
+    }
+
+
+def machine() -> str:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    return f"{os.cpu_count()} cores ({model}), {memory} GiB, Python {platform.python_version()}"
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk (make bench does it)")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    claims = seed()
+    server = start_server()
+    try:
+        table = {}
+        for name, paths in endpoints().items():
+            warm(paths)  # as a proxy or CDN in front would be: every page rendered once
+            table[name] = wrk(name, paths)
+            print(
+                f"{name:<26} {table[name]['rps']:>9.0f} req/s  p95 {table[name]['p95_ms']:.1f} ms"
+                f"  errors {table[name]['errors']}"
+            )
+        peak = worker_peak_mb(server)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+    results = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "claims": claims,
+        "duration_s": DURATION,
+        "connections": CONNECTIONS,
+        "workers": WORKERS,
+        "endpoints": table,
+        "search": search_timing(),
+        "import": import_rate(),
+        "worker_peak_mb": round(peak, 1),
+    }
+    stamp = results["date"].replace(":", "")
+    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(results, indent=1))
+    write_report(results)
+
+
+def write_report(r: dict) -> None:
+    floor = r["endpoints"]["/healthz"]["rps"]
+    lines = [
+        "| endpoint | req/s | vs /healthz | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, e in r["endpoints"].items():
+        lines.append(
+            f"| {name} | {e['rps']:.0f} | {e['rps'] / floor:.0%} | {e['p50_ms']:.1f} | "
+            f"{e['p95_ms']:.1f} | {e['p99_ms']:.1f} | {e['errors']} |"
+        )
+    s, imp = r["search"], r["import"]
+    speedup = s["icontains_ms"] / s["fts_ms"] if s["fts_ms"] else 0
+    ep = r["endpoints"]
+    checks = [
+        (
+            "claim page >= 50% of /healthz",
+            ep["claim page (random)"]["rps"] / floor >= 0.5,
+            f"{ep['claim page (random)']['rps'] / floor:.0%}",
+        ),
+        (
+            "home >= 50% of /healthz",
+            ep["home"]["rps"] / floor >= 0.5,
+            f"{ep['home']['rps'] / floor:.0%}",
+        ),
+        (
+            "list with filters and search: p95 < 100 ms",
+            ep["list + filters + search"]["p95_ms"] < 100,
+            f"{ep['list + filters + search']['p95_ms']:.1f} ms",
+        ),
+        (
+            f"zero errors at {r['connections']} connections",
+            all(e["errors"] == 0 for e in ep.values()),
+            str(sum(e["errors"] for e in ep.values())),
+        ),
+        (
+            "search >= 10x faster than icontains, ranked",
+            speedup >= 10 and s["ranked"],
+            f"{speedup:.1f}x",
+        ),
+        (
+            "import >= 2,000 records/s",
+            imp.get("records_per_s", 0) >= 2000,
+            f"{imp.get('records_per_s', 'n/a')} records/s",
+        ),
+        ("worker peak memory < 150 MB", r["worker_peak_mb"] < 150, f"{r['worker_peak_mb']} MB"),
+    ]
+    table = "\n".join(lines)
+    targets = "\n".join(
+        f"| {name} | {'met' if ok else '**missed**'} | {value} |" for name, ok, value in checks
+    )
+    report = f"""# Performance
+
+Measured by `make bench` (bench/run.py) on {r["date"]}, {r["machine"]}.
+{r["claims"]:,} claims on PostgreSQL (seed_bench: 1,000,000 evidence links, 300,000 status
+changes, 300,000 sources); gunicorn with {r["workers"]} gthread workers, `DEBUG` off; wrk with
+{r["connections"]} connections for {r["duration_s"]} s per endpoint after a short warm-up.
+Raw results: `bench/results/` (git-ignored).
+
+{table}
+
+Search over the same rows (median of 24 queries): PostgreSQL full-text {s["fts_ms"]:.2f} ms,
+`icontains` {s["icontains_ms"]:.2f} ms ({speedup:.1f}x), results ranked: {s["ranked"]}.
+
+ClaimReview import of the shared sample ({imp.get("records", "n/a")} records) into an empty
+database: {imp.get("seconds", "n/a")} s, {imp.get("records_per_s", "n/a")} records/s
+({imp.get("created", "n/a")} created, {imp.get("duplicate", "n/a")} duplicates,
+{imp.get("rejected", "n/a")} rejected).
+
+Server worker peak memory (VmHWM of the largest worker): {r["worker_peak_mb"]} MB.
+
+## Targets
+
+| target | result | measured |
+|---|---|---|
+{targets}
+"""
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    existing = (docs / "performance.md").read_text() if (docs / "performance.md").exists() else ""
+    notes = existing.split("## Notes", 1)[1] if "## Notes" in existing else "\n"
+    (docs / "performance.md").write_text(report + "\n## Notes" + notes)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
