@@ -35,3 +35,11 @@ def test_the_admin_reads_and_writes_on_the_primary(admin_client):
     url = reverse("admin:claims_claim_change", args=[claim.pk])
     assert queries_on("default", lambda: admin_client.get(url)) > 0
     assert queries_on("replica", lambda: admin_client.get(url)) == 0
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_the_replica_connection():
+    # Otherwise it holds the test database open and pytest-django cannot drop it afterwards.
+    yield
+    if "replica" in connections:
+        connections["replica"].close()
