@@ -12,6 +12,7 @@ from rest_framework import serializers, viewsets
 
 from sources.models import Investigation, InvestigationUpdate, Publisher, Source
 
+from .caching import version_cached
 from .filters import ClaimFilter
 from .models import Appearance, Claim, Claimant, Evidence, Rating, StatusChange, Topic
 from .views import claim_detail_queryset
@@ -207,7 +208,34 @@ class ClaimDetailSerializer(ClaimListSerializer):
 # -- viewsets ----------------------------------------------------------------------------------
 
 
-class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
+class VersionCachedMixin:
+    """Serve list and detail data from the cache until public data changes.
+
+    Throttling and content negotiation still run on every request (they happen before the
+    handler); only the queries and serialisation are skipped.
+    """
+
+    def list(self, request, *args, **kwargs):
+        return self._cached(request, super().list, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._cached(request, super().retrieve, *args, **kwargs)
+
+    def _cached(self, request, handler, *args, **kwargs):
+        from rest_framework.response import Response
+
+        key = f"api:{request.get_full_path()}"
+        data = version_cached(key, lambda: _data_or_none(handler(request, *args, **kwargs)))
+        if data is None:  # an error: answer it afresh, never from the cache
+            return handler(request, *args, **kwargs)
+        return Response(data)
+
+
+def _data_or_none(response):
+    return response.data if response.status_code == 200 else None
+
+
+class ClaimViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     """Published claims. Filters and search are the public claim list's own."""
 
     lookup_value_regex = "[0-9]+"
@@ -223,7 +251,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         return ClaimDetailSerializer if self.action == "retrieve" else ClaimListSerializer
 
 
-class ClaimantViewSet(viewsets.ReadOnlyModelViewSet):
+class ClaimantViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ClaimantSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
@@ -232,7 +260,7 @@ class ClaimantViewSet(viewsets.ReadOnlyModelViewSet):
         return Claimant.objects.filter(claims__in=published_claims()).distinct().order_by("name")
 
 
-class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+class TopicViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = TopicSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
@@ -253,7 +281,7 @@ def public_investigations():
     return Investigation.objects.filter(claims__in=published_claims()).distinct()
 
 
-class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SourceSerializer
     lookup_value_regex = "[0-9]+"
 
@@ -261,7 +289,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
         return public_sources().select_related("publisher").order_by("-published_on", "id")
 
 
-class PublisherViewSet(viewsets.ReadOnlyModelViewSet):
+class PublisherViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PublisherSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
@@ -276,7 +304,7 @@ class PublisherViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class InvestigationViewSet(viewsets.ReadOnlyModelViewSet):
+class InvestigationViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = InvestigationSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
@@ -294,7 +322,7 @@ class InvestigationViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class RatingViewSet(viewsets.ReadOnlyModelViewSet):
+class RatingViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     """The verdict scale, with each rating's definition."""
 
     serializer_class = RatingSerializer

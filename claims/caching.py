@@ -32,11 +32,12 @@ def public_state() -> tuple[int, float]:
 def version_cached(name: str, compute):
     """`compute()`, cached until public data next changes."""
     version, _ = public_state()
-    key = f"public-value:{name}:{version}"
+    digest = hashlib.blake2b(name.encode(), digest_size=16).hexdigest()  # any text, safe key
+    key = f"public-value:{digest}:{version}"
     value = cache.get(key) if version else None
     if value is None:
         value = compute()
-        if version:
+        if version and value is not None:
             cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
     return value
 

@@ -79,3 +79,18 @@ def test_error_pages_are_not_cached(client):
     response = client.get("/claims/999999-nothing/")
     assert response.status_code == 404
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_api_answers_come_from_the_cache_until_data_changes(client, django_assert_max_num_queries):
+    claim = published_claim()
+    url = reverse("api:claim-detail", args=[claim.pk])
+    first = client.get(url).json()
+    with django_assert_max_num_queries(1):
+        assert client.get(url).json() == first
+    status_change_record(
+        claim=claim,
+        to_rating=rating("true"),
+        facts_known_on=datetime.date(2023, 11, 25),
+        explanation="Changed.",
+    )
+    assert client.get(url).json()["rating"]["slug"] == "true"
