@@ -119,7 +119,7 @@ def endpoints() -> dict[str, list[str]]:
     ratings = ["false", "true", "misleading", "mostly-false"]
     searches = [
         f"/claims/?q={quote(rng.choice(words))}&rating={rng.choice(ratings)}"
-        f"&language={rng.choice(['fr', 'en'])}&page={rng.randint(1, 3)}"
+        f"&language={rng.choice(['fr', 'en'])}"
         for _ in range(200)
     ]
     return {
