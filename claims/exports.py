@@ -69,3 +69,23 @@ def write_claims_csv(claims: Iterable[Claim], out, *, base_url: str, bom: bool =
         )
         count += 1
     return count
+
+
+def add_export_arguments(parser) -> None:
+    """The options every export command shares: where to write, and the site's address."""
+    parser.add_argument("--output", "-o", help="File to write (default: standard output).")
+    parser.add_argument(
+        "--base-url",
+        default="http://localhost:8000",
+        type=_base_url,
+        help="The public site's address, for the URLs in the export "
+        "(e.g. https://factcheck.example.org).",
+    )
+
+
+def _base_url(value: str) -> str:
+    import argparse
+
+    if not value.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError("must start with http:// or https://")
+    return value.rstrip("/")

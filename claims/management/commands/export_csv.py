@@ -2,9 +2,9 @@
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from claims.exports import export_queryset, write_claims_csv
+from claims.exports import add_export_arguments, export_queryset, write_claims_csv
 from claims.models import Claim
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Export claims with their current rating, claimant, dates and URLs as CSV."
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", "-o", help="File to write (default: standard output).")
+        add_export_arguments(parser)
         parser.add_argument(
             "--all",
             action="store_true",
@@ -23,20 +23,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Start with a UTF-8 byte-order mark, so Excel reads accents.",
         )
-        parser.add_argument(
-            "--base-url",
-            default="http://localhost:8000",
-            help="The public site's address, for the claims' URLs.",
-        )
 
     def handle(self, *args, output=None, all=False, bom=False, base_url, **options):
-        if not base_url.startswith(("http://", "https://")):
-            raise CommandError("--base-url must start with http:// or https://")
         claims = export_queryset(Claim.objects.all() if all else Claim.objects.published())
-        base = base_url.rstrip("/")
         if output:
             with open(output, "w", encoding="utf-8", newline="") as handle:
-                count = write_claims_csv(claims, handle, base_url=base, bom=bom)
+                count = write_claims_csv(claims, handle, base_url=base_url, bom=bom)
             self.stderr.write(f"{count} claims written to {output}")
         else:
-            write_claims_csv(claims, sys.stdout, base_url=base, bom=bom)
+            write_claims_csv(claims, sys.stdout, base_url=base_url, bom=bom)
