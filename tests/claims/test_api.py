@@ -209,3 +209,17 @@ def test_the_api_never_errors_and_always_matches_its_schema(api_schema):
             case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
         check()
+
+
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_api_lists_run_a_fixed_number_of_queries(client, name, django_assert_max_num_queries):
+    from tests.factories import AppearanceFactory, SourceFactory
+
+    for i in range(30):
+        claim = published_claim(text=f"Claim {i}")
+        claim.topics.add(TopicFactory())
+        claim.investigations.add(InvestigationFactory())
+        EvidenceFactory(claim=claim, source=SourceFactory())
+        AppearanceFactory(claim=claim)
+    with django_assert_max_num_queries(12):  # incl. the public version read
+        assert client.get(reverse(f"api:{name}-list")).status_code == 200
