@@ -5,7 +5,7 @@ published claim; serializers list their fields explicitly, so no editor note, in
 or user account can slip out.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -15,12 +15,8 @@ from sources.models import Investigation, InvestigationUpdate, Publisher, Source
 from .caching import version_cached
 from .filters import ClaimFilter
 from .models import Appearance, Claim, Claimant, Evidence, Rating, StatusChange, Topic
+from .selectors import public_publishers, reachable
 from .views import claim_detail_queryset
-
-
-def published_claims():
-    return Claim.objects.published()
-
 
 # -- serializers -------------------------------------------------------------------------------
 
@@ -245,7 +241,12 @@ class ClaimViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "retrieve":
             return claim_detail_queryset()
-        return published_claims().for_cards().prefetch_related("topics").order_by("-said_on", "-id")
+        return (
+            Claim.objects.published()
+            .for_cards()
+            .prefetch_related("topics")
+            .order_by("-said_on", "-id")
+        )
 
     def get_serializer_class(self):
         return ClaimDetailSerializer if self.action == "retrieve" else ClaimListSerializer
@@ -257,7 +258,7 @@ class ClaimantViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
 
     def get_queryset(self):
-        return Claimant.objects.filter(claims__in=published_claims()).distinct().order_by("name")
+        return reachable(Claimant).order_by("name")
 
 
 class TopicViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
@@ -266,19 +267,7 @@ class TopicViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
 
     def get_queryset(self):
-        return Topic.objects.filter(claims__in=published_claims()).distinct().order_by("name")
-
-
-def public_sources():
-    published = published_claims()
-    return Source.objects.filter(
-        Q(evidence__claim__in=published)
-        | Q(investigation_updates__investigation__claims__in=published)
-    ).distinct()
-
-
-def public_investigations():
-    return Investigation.objects.filter(claims__in=published_claims()).distinct()
+        return reachable(Topic).order_by("name")
 
 
 class SourceViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
@@ -286,7 +275,7 @@ class SourceViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        return public_sources().select_related("publisher").order_by("-published_on", "id")
+        return reachable(Source).select_related("publisher").order_by("-published_on", "id")
 
 
 class PublisherViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
@@ -295,13 +284,7 @@ class PublisherViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
 
     def get_queryset(self):
-        return (
-            Publisher.objects.filter(
-                Q(sources__in=public_sources()) | Q(investigations__in=public_investigations())
-            )
-            .distinct()
-            .order_by("name")
-        )
+        return public_publishers().order_by("name")
 
 
 class InvestigationViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
@@ -311,7 +294,7 @@ class InvestigationViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            public_investigations()
+            reachable(Investigation)
             .select_related("body")
             .prefetch_related(
                 Prefetch(

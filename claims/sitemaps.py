@@ -1,10 +1,10 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 from django.urls import reverse
 
 from sources.models import Investigation, Source
 
 from .models import Claim, Claimant, Topic
+from .selectors import reachable
 
 
 class ClaimSitemap(Sitemap):
@@ -24,15 +24,11 @@ class RelatedToPublishedSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.5
 
-    def __init__(self, model, *relations: str):
-        self.model, self.relations = model, relations
+    def __init__(self, model):
+        self.model = model
 
     def items(self):
-        published = Claim.objects.published()
-        cites = Q()
-        for relation in self.relations:
-            cites |= Q(**{f"{relation}__in": published})
-        return self.model.objects.filter(cites).distinct().order_by("pk")
+        return reachable(self.model).order_by("pk")
 
 
 class StaticSitemap(Sitemap):
@@ -66,10 +62,8 @@ SITEMAPS = {
     "static": StaticSitemap,
     "pages": PageSitemap,
     "claims": ClaimSitemap,
-    "claimants": RelatedToPublishedSitemap(Claimant, "claims"),
-    "topics": RelatedToPublishedSitemap(Topic, "claims"),
-    "sources": RelatedToPublishedSitemap(
-        Source, "evidence__claim", "investigation_updates__investigation__claims"
-    ),
-    "investigations": RelatedToPublishedSitemap(Investigation, "claims"),
+    "claimants": RelatedToPublishedSitemap(Claimant),
+    "topics": RelatedToPublishedSitemap(Topic),
+    "sources": RelatedToPublishedSitemap(Source),
+    "investigations": RelatedToPublishedSitemap(Investigation),
 }

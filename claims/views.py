@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,6 +17,7 @@ from sources.models import Investigation, InvestigationUpdate, Source
 from .claimreview import as_script_json, claim_review, rating_bounds
 from .filters import ClaimFilter
 from .models import Claim, Claimant, ClaimLink, EditorialPage, Evidence, Rating, StatusChange, Topic
+from .selectors import is_reachable
 from .timeline import claim_as_of
 
 PAGE_SIZE = 20
@@ -206,23 +207,20 @@ class ClaimWithdrawn(Exception):
 class PublishedOnlyDetailMixin:
     """A page about something readers may only see through a published claim."""
 
-    claims_relations: tuple[str, ...]
+    claims_relation: str  # how the published claims listed on the page point at the object
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
-        cites = Q()
-        for relation in self.claims_relations:
-            cites |= Q(**{relation: obj})
-        self.claims = published_claims().filter(cites).distinct()
-        if not self.claims.exists():
+        if not is_reachable(obj):
             raise Http404
+        self.claims = published_claims().filter(**{self.claims_relation: obj}).distinct()
         return obj
 
 
 class ClaimantDetailView(PublishedOnlyDetailMixin, DetailView):
     model = Claimant
     template_name = "claims/claimant_detail.html"
-    claims_relations = ("claimant",)
+    claims_relation = "claimant"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -235,7 +233,7 @@ class ClaimantDetailView(PublishedOnlyDetailMixin, DetailView):
 class TopicDetailView(PublishedOnlyDetailMixin, DetailView):
     model = Topic
     template_name = "claims/topic_detail.html"
-    claims_relations = ("topics",)
+    claims_relation = "topics"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(claims=self.claims.order_by("-said_on", "-id"), **kwargs)
@@ -245,7 +243,7 @@ class SourceDetailView(PublishedOnlyDetailMixin, DetailView):
     model = Source
     queryset = Source.objects.select_related("publisher")
     template_name = "sources/source_detail.html"
-    claims_relations = ("evidence__source", "investigations__updates__source")
+    claims_relation = "evidence__source"
 
     def get_context_data(self, **kwargs):
         evidence = (
@@ -262,7 +260,7 @@ class InvestigationDetailView(PublishedOnlyDetailMixin, DetailView):
         Prefetch("updates", queryset=InvestigationUpdate.objects.select_related("source"))
     )
     template_name = "sources/investigation_detail.html"
-    claims_relations = ("investigations",)
+    claims_relation = "investigations"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(claims=self.claims.order_by("-said_on", "-id"), **kwargs)
