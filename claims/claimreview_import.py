@@ -4,7 +4,7 @@
 JSON Lines, a JSON-LD @graph, or a Google Fact Check Tools `claims:search` response) into
 raw records with their position; `parse_record()` turns one raw record into a clean
 `ReviewRecord` or raises `Rejected` with the reason. Nothing here writes: see
-`claims.services.claimreview_record_import`.
+`claims.services.importing`.
 """
 
 import datetime
@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.core.exceptions import ValidationError
@@ -57,10 +58,14 @@ class ReviewRecord:
     headline: str = ""
     body: str = ""
 
-    @property
+    @cached_property
+    def normalised_url(self) -> str:
+        return normalise_url(self.url)
+
+    @cached_property
     def key(self) -> str:
         """One review of one claim: a review URL may check several claims."""
-        raw = normalise_url(self.url) + "\n" + " ".join(self.claim.casefold().split())
+        raw = self.normalised_url + "\n" + " ".join(self.claim.casefold().split())
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]
 
 

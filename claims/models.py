@@ -207,6 +207,7 @@ class Claim(models.Model):
         _("slug"),
         max_length=200,
         blank=True,
+        db_index=False,  # URLs find a claim by its number; the slug is only words for readers
         help_text=_("Words in the public URL; the claim's number keeps the URL stable."),
     )
     quote = models.TextField(_("verbatim quote"), blank=True)

@@ -18,19 +18,37 @@ CONFIGS = ("french_unaccent", "english_unaccent", "simple_unaccent")
 MAX_QUERY_LENGTH = 200
 
 # The quote is stemmed in its own language; the claim text and summary, written by the
-# newsroom, in both UI languages; names are never stemmed.
-REFRESH_SQL = """
-UPDATE claims_claim AS c SET search_vector =
-    setweight(to_tsvector('french_unaccent', c.text), 'A')
-    || setweight(to_tsvector('english_unaccent', c.text), 'A')
-    || setweight(to_tsvector('simple_unaccent', cl.name), 'A')
+# newsroom, in both UI languages; names are never stemmed. Written once over named inputs:
+# the stored claim's columns when refreshing, the staged row's when importing.
+VECTOR_SQL = """
+    setweight(to_tsvector('french_unaccent', {text}), 'A')
+    || setweight(to_tsvector('english_unaccent', {text}), 'A')
+    || setweight(to_tsvector('simple_unaccent', {name}), 'A')
     || setweight(to_tsvector(
-        CASE WHEN c.quote_language LIKE 'fr%%' THEN 'french_unaccent'
-             WHEN c.quote_language LIKE 'en%%' THEN 'english_unaccent'
-             ELSE 'simple_unaccent' END::regconfig, c.quote), 'A')
-    || setweight(to_tsvector('english_unaccent', c.quote_translation), 'B')
-    || setweight(to_tsvector('french_unaccent', c.summary), 'C')
-    || setweight(to_tsvector('english_unaccent', c.summary), 'C')
+        CASE WHEN {quote_language} LIKE 'fr%%' THEN 'french_unaccent'
+             WHEN {quote_language} LIKE 'en%%' THEN 'english_unaccent'
+             ELSE 'simple_unaccent' END::regconfig, {quote}), 'A')
+    || setweight(to_tsvector('english_unaccent', {quote_translation}), 'B')
+    || setweight(to_tsvector('french_unaccent', {summary}), 'C')
+    || setweight(to_tsvector('english_unaccent', {summary}), 'C')
+"""
+
+
+def vector_sql(row: str, claimant_name: str) -> str:
+    """The search vector as SQL over the claim columns of table alias `row`, with the
+    claimant's name given as an SQL expression."""
+    return VECTOR_SQL.format(
+        text=f"{row}.text",
+        name=claimant_name,
+        quote=f"{row}.quote",
+        quote_language=f"{row}.quote_language",
+        quote_translation=f"{row}.quote_translation",
+        summary=f"{row}.summary",
+    )
+
+
+REFRESH_SQL = f"""
+UPDATE claims_claim AS c SET search_vector = {vector_sql("c", "cl.name")}
 FROM claims_claimant AS cl
 WHERE cl.id = c.claimant_id AND c.id = ANY(%s)
 """

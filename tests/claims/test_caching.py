@@ -1,6 +1,8 @@
 import datetime
+import importlib
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from claims.models import Claim, PublicVersion
@@ -8,6 +10,7 @@ from claims.services import status_change_record
 from tests.factories import published_claim, rating
 
 pytestmark = pytest.mark.django_db
+version_triggers = importlib.import_module("claims.migrations.0010_public_version_triggers")
 
 
 def test_public_pages_send_validators_and_a_shared_cache_lifetime(client, settings):
@@ -58,6 +61,21 @@ def test_any_write_moves_the_public_version_even_a_bulk_update():
     before = PublicVersion.objects.get().version
     Claim.objects.filter(pk=claim.pk).update(summary="Changed behind the ORM's back.")
     assert PublicVersion.objects.get().version > before
+
+
+def test_every_public_table_still_moves_the_version_after_every_migration():
+    # SQLite rebuilds a table to alter a column, dropping its triggers; a later migration that
+    # forgot to put them back would leave that table's changes invisible behind the cache.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgrelid::regclass::text FROM pg_trigger "
+                "WHERE tgname LIKE '%%_bump_public_version'"
+            )
+        else:
+            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        tables = {row[0] for row in cursor.fetchall()}
+    assert set(version_triggers.PUBLIC_TABLES) <= tables
 
 
 def test_a_cached_page_is_served_without_rendering_again(client, django_assert_max_num_queries):

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from claims.claimreview_import import clean_text, clean_url, parse_datetime
 from claims.models import Claim, RatingMapping, StatusChange
+from claims.search import search_claims, uses_full_text
 from sources.models import Source
 from tests.factories import AppearanceFactory, published_claim, rating
 
@@ -105,6 +106,52 @@ def test_an_updated_record_updates_the_claim_and_records_the_new_rating(tmp_path
     claim.refresh_from_db()
     assert claim.rating == rating("true")
     assert [c.to_rating.slug for c in claim.status_changes.all()] == ["false", "true"]
+
+
+def test_imported_rows_have_their_history_like_rows_saved_one_by_one():
+    run_import("messy.json")
+    for claim in Claim.objects.all():
+        assert list(claim.history.values_list("history_type", flat=True)) == ["+"]
+        assert claim.history.get().text == claim.text
+        evidence = claim.evidence.get()
+        assert evidence.history.get().stance == evidence.stance
+        assert evidence.source.history.get().url == evidence.source.url
+        assert claim.status_changes.get().to_rating == claim.rating
+    assert (
+        Claim.objects.get(text="Le vaccin contient une puce 5G").appearances.get().history.count()
+    )
+
+
+@pytest.mark.skipif(not uses_full_text(), reason="PostgreSQL full-text search")
+def test_imported_claims_are_found_by_search_at_once():
+    run_import("messy.json")
+    found = search_claims(Claim.objects.all(), "vaccin puce")
+    assert [c.text for c in found] == ["Le vaccin contient une puce 5G"]
+
+
+@pytest.mark.skipif(not uses_full_text(), reason="PostgreSQL refuses NUL characters; SQLite not")
+def test_a_record_the_database_refuses_is_rejected_alone(tmp_path):
+    records = json.loads((FIXTURES / "messy.json").read_text())
+    records[0]["claimReviewed"] = "Le vaccin contient une puce 5G\u0000"
+    path = tmp_path / "messy.json"
+    path.write_text(json.dumps(records))
+    report = tmp_path / "report.json"
+    call_command("import_claimreview", str(path), report=str(report), stdout=StringIO())
+    # The batch was refused as a whole, then imported record by record: only the bad one is
+    # out, and its publisher, created and rolled back with it, is not pointed at by the rest.
+    rejected = json.loads(report.read_text())["rejected"]
+    assert [r["position"].rsplit(": ", 1)[1] for r in rejected if "stored" in r["reason"]] == ["0"]
+    assert "NUL" in rejected[-1]["reason"]
+    # Record 9 repeated record 0 and now stands alone: it is imported.
+    assert Claim.objects.count() == 4
+    assert not any("\x00" in text for text in Claim.objects.values_list("text", flat=True))
+    assert all(c.history.count() and c.evidence.get().source.publisher for c in Claim.objects.all())
+
+
+def test_a_published_import_shows_on_cached_pages_at_once(client):
+    assert "Windräder" not in client.get("/claims/").content.decode()
+    run_import("feed.json", publish=True)
+    assert "Windräder verursachen Dürre" in client.get("/claims/").content.decode()
 
 
 def test_every_format_is_read():

@@ -6,11 +6,16 @@ import time
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from tqdm import tqdm
 
+from claims import bulk
 from claims.claimreview_import import Rejected, parse_record, read_records
-from claims.services import ImportContext, claimreview_record_import
+from claims.services import ImportContext, claimreview_records_import
+
+# Records written together: big enough that each table costs a few statements per batch,
+# small enough that a batch the database refuses is cheap to redo record by record.
+BATCH_SIZE = 2000
 
 
 class DryRunRollback(Exception):
@@ -43,6 +48,7 @@ class Command(BaseCommand):
         context = ImportContext(publish=publish)
         try:
             with transaction.atomic():
+                bulk.defer_index_merges()
                 for path in paths:
                     self.import_file(path, context)
                 if dry_run:
@@ -71,33 +77,49 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {error.strerror}") from None
         seen: set[str] = set()
         progress = tqdm(
-            records,
+            total=len(records),
             desc=path.rsplit("/", 1)[-1],
             unit="rec",
             file=sys.stderr,
             disable=None,
             leave=False,
         )
-        for position, raw in progress:
+        batch: list[tuple[str, object]] = []
+        for position, raw in records:
             self.counts["read"] += 1
             where = f"{path}: {position}"
             try:
                 record = parse_record(raw)
             except Rejected as error:
                 self.reject(where, str(error))
+                progress.update()
                 continue
             if record.key in seen:
                 self.counts["duplicate"] += 1
+                progress.update()
                 continue
             seen.add(record.key)
-            try:
-                self.counts[claimreview_record_import(record=record, context=context)] += 1
-            except (ValueError, DatabaseError) as error:  # one record's problem, not the run's
+            batch.append((where, record))
+            if len(batch) == BATCH_SIZE:
+                self.import_batch(batch, context, progress)
+                batch = []
+        self.import_batch(batch, context, progress)
+        progress.close()
+
+    def import_batch(self, batch, context: ImportContext, progress) -> None:
+        if not batch:
+            return
+        outcomes = claimreview_records_import(records=[r for _, r in batch], context=context)
+        for (where, _), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, Exception):  # one record's problem, not the run's
                 self.reject(
                     where,
-                    f"could not be stored ({type(error).__name__}: "
-                    f"{str(error).splitlines()[0][:120]})",
+                    f"could not be stored ({type(outcome).__name__}: "
+                    f"{str(outcome).splitlines()[0][:120]})",
                 )
+            else:
+                self.counts[outcome] += 1
+        progress.update(len(batch))
 
     def reject(self, where: str, reason: str) -> None:
         self.counts["rejected"] += 1

@@ -1,24 +1,17 @@
-"""Writes that touch several claims-side rows. The admin, commands and tests all call these.
-
-Each takes the acting user and checks the newsroom's rules itself, so no path (admin view,
-action, bulk action, command) can skip them. `user=None` means the system itself (the demo
-loader, an import), which is trusted.
-"""
+"""The newsroom's workflow: status changes, submit, publish, withdraw, evidence by URL."""
 
 import datetime
-import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from sources.models import Source
 from sources.urls_normal import normalise_url
 
-from .models import Claim, Evidence, Rating, StatusChange
+from ..models import Claim, Evidence, Rating, StatusChange
 
 User = AbstractBaseUser | None
 
@@ -212,184 +205,3 @@ def evidence_add_by_url(
     evidence.full_clean()
     evidence.save()
     return evidence, created
-
-
-# -- ClaimReview import ------------------------------------------------------------------------
-
-
-class ImportContext:
-    """What one import run looks up again and again, fetched once."""
-
-    def __init__(self, *, publish: bool = False):
-        from .models import RatingMapping, normalise_label
-
-        self.publish = publish
-        self.normalise_label = normalise_label
-        self.ratings = {r.slug: r for r in Rating.objects.all()}
-        self.by_label = {normalise_label(r.label): r for r in self.ratings.values()}
-        self.by_label.update(
-            {normalise_label(r.label_fr): r for r in self.ratings.values() if r.label_fr}
-        )
-        self.by_label.update(
-            {m.label: m.rating for m in RatingMapping.objects.select_related("rating")}
-        )
-        self.finals = sorted(
-            (r for r in self.ratings.values() if r.is_final), key=lambda r: r.ordinal
-        )
-        self.publishers: dict[str, object] = {}
-        self.claimants: dict[str, object] = {}
-        self.unmapped: dict[str, int] = {}
-
-    def rating_for(self, record) -> Rating:
-        """Their label through the mapping; else their number placed on our scale; else
-        Unverified, and the label is reported."""
-        label = self.normalise_label(record.rating_label) if record.rating_label else ""
-        if label in self.by_label:
-            return self.by_label[label]
-        value, best, worst = record.rating_value, record.rating_best, record.rating_worst
-        if value is not None and best is not None and worst is not None and best != worst:
-            share = min(max((value - worst) / (best - worst), 0.0), 1.0)
-            return self.finals[round(share * (len(self.finals) - 1))]
-        key = record.rating_label[:80] or "(no rating)"
-        self.unmapped[key] = self.unmapped.get(key, 0) + 1
-        return self.ratings["unverified"]
-
-
-def _slug(text: str, prefix: str) -> str:
-    slug = slugify(text)[:180].strip("-")
-    if not slug:  # names in scripts slugify cannot spell (Arabic, Chinese…)
-        slug = f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:12]}"
-    return slug
-
-
-def _import_publisher(context: ImportContext, record):
-    from sources.models import Publisher
-
-    slug = _slug(record.publisher_name, "publisher")
-    if slug not in context.publishers:
-        context.publishers[slug], _ = Publisher.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": _unique_name(Publisher, record.publisher_name),
-                "url": record.publisher_url,
-            },
-        )
-    return context.publishers[slug]
-
-
-def _unique_name(model, name: str) -> str:
-    # Names are unique; two spellings that slugify apart but read alike get a number.
-    candidate, n = name, 1
-    while model.objects.filter(name=candidate).exists():
-        n += 1
-        candidate = f"{name[:190]} ({n})"
-    return candidate
-
-
-def _import_claimant(context: ImportContext, record):
-    from .models import Claimant
-
-    name = record.claimant_name or "Unattributed"
-    slug = _slug(name, "claimant")
-    if slug not in context.claimants:
-        kind = (
-            Claimant.Kind.ORGANISATION
-            if record.claimant_is_organisation or not record.claimant_name
-            else Claimant.Kind.PERSON
-        )
-        context.claimants[slug], _ = Claimant.objects.get_or_create(
-            slug=slug, defaults={"name": name, "kind": kind, "role": record.claimant_role}
-        )
-    return context.claimants[slug]
-
-
-def _stance_for(rating: Rating) -> str:
-    if rating.is_final and rating.ordinal <= 2:
-        return Evidence.Stance.CONTRADICTS
-    if rating.is_final and rating.ordinal >= 4:
-        return Evidence.Stance.SUPPORTS
-    return Evidence.Stance.CONTEXT
-
-
-@transaction.atomic
-def claimreview_record_import(*, record, context: ImportContext) -> str:
-    """Create or update the claim one ClaimReview record describes, with its claimant, the
-    reviewing publisher, the review as a Source linked as evidence, its appearances and a
-    status change for its rating. Returns "created", "updated" or "unchanged".
-
-    Keyed by the review URL and the claim text, so importing the same record again changes
-    nothing and a changed rating or text updates the claim in place.
-    """
-    from .models import Appearance
-
-    publisher = _import_publisher(context, record)
-    claimant = _import_claimant(context, record)
-    rating = context.rating_for(record)
-    label = record.rating_label or rating.label
-    reviewed_on = record.review_date.date() if record.review_date else record.said_on
-    summary = record.body or record.headline or (f"{publisher.name}: “{label[:300]}”.")
-    fields = {
-        "text": record.claim,
-        "claimant": claimant,
-        "said_on": record.said_on,
-        "language": record.language or "und",
-        "summary": summary,
-    }
-
-    claim = Claim.objects.filter(import_key=record.key).first()
-    outcome = "unchanged"
-    if claim is None:
-        claim = Claim(import_key=record.key, **fields)
-        claim.save()
-        outcome = "created"
-    elif any(getattr(claim, name) != value for name, value in fields.items()):
-        for name, value in fields.items():
-            setattr(claim, name, value)
-        claim.version += 1
-        claim.save()
-        outcome = "updated"
-
-    normalised = normalise_url(record.url)
-    source = Source.objects.filter(normalised_url=normalised).first()
-    if source is None:
-        source = Source.objects.create(
-            url=record.url,
-            title=(record.headline or f"{publisher.name}: {record.claim}")[:500],
-            publisher=publisher,
-            kind=Source.Kind.FACT_CHECK,
-            language=record.language,
-            published_on=reviewed_on,
-        )
-    evidence, made = Evidence.objects.get_or_create(
-        claim=claim,
-        source=source,
-        defaults={"stance": _stance_for(rating), "excerpt": label[:1000]},
-    )
-    if not made and (evidence.stance, evidence.excerpt) != (_stance_for(rating), label[:1000]):
-        evidence.stance, evidence.excerpt = _stance_for(rating), label[:1000]
-        evidence.save()
-        outcome = "updated" if outcome == "unchanged" else outcome
-
-    known = set(claim.appearances.values_list("url", flat=True)) if outcome != "created" else set()
-    for link in record.appearances:
-        if link not in known:
-            Appearance.objects.create(
-                claim=claim, medium=Appearance.Medium.ONLINE, url=link, appeared_on=record.said_on
-            )
-            outcome = "updated" if outcome == "unchanged" else outcome
-
-    if claim.rating_id != rating.pk:
-        status_change_record(
-            claim=claim,
-            to_rating=rating,
-            facts_known_on=reviewed_on,
-            explanation=f"{publisher.name} rated this claim “{label[:300]}” on "
-            f"{reviewed_on.isoformat()}.",
-            at=record.review_date,
-        )
-        outcome = "updated" if outcome == "unchanged" else outcome
-
-    if context.publish and claim.publication_state != Claim.State.PUBLISHED:
-        claim_publish(claim=claim, at=record.review_date)
-        outcome = "updated" if outcome == "unchanged" else outcome
-    return outcome

@@ -1,0 +1,32 @@
+"""Writes that touch several claims-side rows. The admin, commands and tests all call these.
+
+Each takes the acting user and checks the newsroom's rules itself, so no path (admin view,
+action, bulk action, command) can skip them. `user=None` means the system itself (the demo
+loader, an import), which is trusted.
+"""
+
+from .importing import ImportContext, claimreview_record_import, claimreview_records_import
+from .workflow import (
+    claim_mark_reviewed,
+    claim_publish,
+    claim_return_to_draft,
+    claim_submit_for_review,
+    claim_withdraw,
+    evidence_add_by_url,
+    publication_problems,
+    status_change_record,
+)
+
+__all__ = [
+    "ImportContext",
+    "claim_mark_reviewed",
+    "claim_publish",
+    "claim_return_to_draft",
+    "claim_submit_for_review",
+    "claim_withdraw",
+    "claimreview_record_import",
+    "claimreview_records_import",
+    "evidence_add_by_url",
+    "publication_problems",
+    "status_change_record",
+]
