@@ -144,6 +144,8 @@ else:
 # on the data's version, so this only bounds memory), and the Cache-Control lifetimes sent to
 # browsers and to shared caches (a reverse proxy or CDN) in front of us.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "3600"))
+# Each process also keeps the pages it served last in its own memory, up to this many bytes.
+PUBLIC_PAGE_LOCAL_BYTES = int(os.environ.get("PUBLIC_PAGE_LOCAL_BYTES", str(16 * 2**20)))
 PUBLIC_BROWSER_MAX_AGE = int(os.environ.get("PUBLIC_BROWSER_MAX_AGE", "0"))
 PUBLIC_SHARED_MAX_AGE = int(os.environ.get("PUBLIC_SHARED_MAX_AGE", "60"))
 

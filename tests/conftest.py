@@ -7,9 +7,13 @@ def _empty_cache():
     # must not answer for this one.
     from django.core.cache import cache
 
+    from claims.caching import local_pages
+
     cache.clear()
+    local_pages.clear()
     yield
     cache.clear()
+    local_pages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,10 @@ import datetime
 import importlib
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.urls import reverse
 
+from claims.caching import local_pages
 from claims.models import Claim, PublicVersion
 from claims.services import status_change_record
 from tests.factories import published_claim, rating
@@ -112,3 +113,42 @@ def test_api_answers_come_from_the_cache_until_data_changes(client, django_asser
         explanation="Changed.",
     )
     assert client.get(url).json()["rating"]["slug"] == "true"
+
+
+def test_pages_come_from_the_shared_cache_when_this_process_has_forgotten_them(
+    client, django_assert_max_num_queries
+):
+    claim = published_claim()
+    first = client.get(claim.get_absolute_url())
+    local_pages.clear()  # as in another worker, or after this one's memory filled up
+    with django_assert_max_num_queries(1):
+        again = client.get(claim.get_absolute_url())
+    assert again.content == first.content and again["Content-Type"] == first["Content-Type"]
+
+
+def test_the_memory_each_process_keeps_pages_in_is_bounded(client, settings):
+    claims = [published_claim() for _ in range(4)]
+    size = len(client.get(claims[0].get_absolute_url()).content)
+    settings.PUBLIC_PAGE_LOCAL_BYTES = int(size * 2.5)
+    local_pages.clear()
+    for claim in claims:
+        client.get(claim.get_absolute_url())
+    assert local_pages.size <= settings.PUBLIC_PAGE_LOCAL_BYTES
+    assert len(local_pages.pages) == 2  # the two served last
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a PostgreSQL backend")
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_database_dropped_is_replaced_without_an_error(client, migration_data):
+    claim = published_claim()
+    client.get(claim.get_absolute_url())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    other.close()
+    connection.health_check_done = False  # as at the start of a request on a kept connection
+    response = client.get(claim.get_absolute_url())
+    assert response.status_code == 200
