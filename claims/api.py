@@ -218,17 +218,37 @@ class VersionCachedMixin:
         return self._cached(request, super().retrieve, *args, **kwargs)
 
     def _cached(self, request, handler, *args, **kwargs):
+        from django.http import HttpResponse
+        from rest_framework.renderers import JSONRenderer
         from rest_framework.response import Response
 
-        key = f"api:{request.get_full_path()}"
-        data = version_cached(key, lambda: _data_or_none(handler(request, *args, **kwargs)))
-        if data is None:  # an error: answer it afresh, never from the cache
-            return handler(request, *args, **kwargs)
-        return Response(data)
+        renderer = request.accepted_renderer
+        if type(renderer) is JSONRenderer:  # what clients ask for: keep the bytes, render once
+            key = f"api-json:{request.get_full_path()}"
+            content = version_cached(
+                key,
+                lambda: _rendered_or_none(
+                    handler(request, *args, **kwargs), renderer, self.get_renderer_context()
+                ),
+            )
+            if content is not None:
+                return HttpResponse(content, content_type=renderer.media_type)
+        else:
+            key = f"api:{request.get_full_path()}"
+            data = version_cached(key, lambda: _data_or_none(handler(request, *args, **kwargs)))
+            if data is not None:
+                return Response(data)
+        return handler(request, *args, **kwargs)  # an error: answer it afresh, never cached
 
 
 def _data_or_none(response):
     return response.data if response.status_code == 200 else None
+
+
+def _rendered_or_none(response, renderer, context) -> bytes | None:
+    if response.status_code != 200:
+        return None
+    return renderer.render(response.data, renderer.media_type, context)
 
 
 class ClaimViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):

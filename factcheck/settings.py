@@ -128,7 +128,7 @@ ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "factcheck.cache.ReusingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "factcheck",
         }
