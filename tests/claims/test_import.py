@@ -58,6 +58,28 @@ def test_messy_records_import_with_the_right_counts():
     }
 
 
+def test_files_larger_than_a_batch_are_parsed_ahead_in_a_second_process(monkeypatch):
+    from claims.management.commands import import_claimreview
+
+    monkeypatch.setattr(import_claimreview, "BATCH_SIZE", 3)  # messy.json: four chunks
+    report = run_import("messy.json", "feed.json")
+    counts = report["counts"]
+    assert (counts["read"], counts["created"], counts["duplicate"], counts["rejected"]) == (
+        12,
+        6,
+        1,
+        5,
+    )
+    assert sorted(r["position"].rsplit(": ", 1)[1] for r in report["rejected"]) == [
+        "3",
+        "4",
+        "5",
+        "7",
+        "8",
+    ]
+    assert Claim.objects.get(text="Le vaccin contient une puce 5G").rating == rating("false")
+
+
 def test_messy_values_are_cleaned_and_mapped():
     run_import("messy.json")
     vaccine = Claim.objects.get(text="Le vaccin contient une puce 5G")

@@ -1,9 +1,12 @@
 """Import ClaimReview records published by fact-checkers (see README: "Importing")."""
 
 import json
+import multiprocessing
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,6 +19,43 @@ from claims.services import ImportContext, claimreview_records_import
 # Records written together: big enough that each table costs a few statements per batch,
 # small enough that a batch the database refuses is cheap to redo record by record.
 BATCH_SIZE = 2000
+
+
+_raw: list = []  # the records being parsed; a forked parser process inherits them
+
+
+def _parse_range(start: int) -> list:
+    """(position, clean record or Rejected) for one chunk, keys computed."""
+    parsed = []
+    for position, raw in _raw[start : start + BATCH_SIZE]:
+        try:
+            record = parse_record(raw)
+            record.key  # noqa: B018  (computed and sent back with the record)
+        except Rejected as error:
+            record = error
+        parsed.append((position, record))
+    return parsed
+
+
+def parsed_chunks(records: list) -> Iterator[list]:
+    """The records parsed chunk by chunk. Where processes can fork, a second process parses
+    the next chunk while this one writes the last: parsing is a fifth of an import's time,
+    and the other core is otherwise idle while PostgreSQL works. Only one chunk runs ahead,
+    so memory stays bounded whatever the file's size."""
+    global _raw
+    _raw = records
+    starts = range(0, len(records), BATCH_SIZE)
+    if "fork" not in multiprocessing.get_all_start_methods() or len(starts) < 2:
+        yield from (_parse_range(start) for start in starts)
+        return
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as parser:
+        upcoming = parser.submit(_parse_range, starts[0])
+        for following in [*starts[1:], None]:
+            parsed = upcoming.result()
+            if following is not None:
+                upcoming = parser.submit(_parse_range, following)
+            yield parsed
+    _raw = []
 
 
 class DryRunRollback(Exception):
@@ -84,26 +124,20 @@ class Command(BaseCommand):
             disable=None,
             leave=False,
         )
-        batch: list[tuple[str, object]] = []
-        for position, raw in records:
-            self.counts["read"] += 1
-            where = f"{path}: {position}"
-            try:
-                record = parse_record(raw)
-            except Rejected as error:
-                self.reject(where, str(error))
-                progress.update()
-                continue
-            if record.key in seen:
-                self.counts["duplicate"] += 1
-                progress.update()
-                continue
-            seen.add(record.key)
-            batch.append((where, record))
-            if len(batch) == BATCH_SIZE:
-                self.import_batch(batch, context, progress)
-                batch = []
-        self.import_batch(batch, context, progress)
+        for parsed in parsed_chunks(records):
+            batch: list[tuple[str, object]] = []
+            for position, record in parsed:
+                self.counts["read"] += 1
+                where = f"{path}: {position}"
+                if isinstance(record, Rejected):
+                    self.reject(where, str(record))
+                elif record.key in seen:
+                    self.counts["duplicate"] += 1
+                else:
+                    seen.add(record.key)
+                    batch.append((where, record))
+            progress.update(len(parsed) - len(batch))
+            self.import_batch(batch, context, progress)
         progress.close()
 
     def import_batch(self, batch, context: ImportContext, progress) -> None:
