@@ -45,6 +45,7 @@ def env(database: str) -> dict:
         **os.environ,
         "DATABASE_URL": f"{PG}/{database}",
         "DEBUG": "",
+        "HTTPS": "0",  # plain HTTP on loopback; in production a TLS proxy sits in front
         "PYTHONUNBUFFERED": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "API_THROTTLE_ANON": "100000000/minute",

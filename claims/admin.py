@@ -39,11 +39,7 @@ from .similar import similar_claims
 def rating_badge(rating: Rating | None):
     if rating is None:
         return _("Not rated")
-    return format_html(
-        '<span style="border-left:0.8em solid {};padding-left:0.4em">{}</span>',
-        rating.colour,
-        rating.label,
-    )
+    return format_html('<span class="rating-badge rating-{}">{}</span>', rating.slug, rating.label)
 
 
 @admin.register(Claimant)

@@ -18,7 +18,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 from django.utils.timezone import localdate
@@ -130,12 +130,13 @@ def _stored(key: str):
 
 def public_page(view):
     """Cache a public GET view's response per version, language and full path, and answer
-    conditional requests. Responses that set cookies or are not 200 are never stored."""
+    conditional requests. Responses that set cookies or are not 200 are never stored; any
+    method but GET and HEAD gets 405."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):  # the public site is read-only
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         version, changed_at = state = public_state()
         token = _request_state.set(state)
         try:

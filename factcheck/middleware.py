@@ -1,4 +1,10 @@
-from django.http import HttpResponseBadRequest, JsonResponse
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("factcheck.availability")
 
 MESSAGE = "Bad request: the address contains a NUL character."
 
@@ -19,3 +25,39 @@ class RejectNulBytesMiddleware:
                 return JsonResponse({"detail": MESSAGE}, status=400)
             return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable, answer 503 with a page that needs no database (and
+    a Retry-After), not a 500 and a traceback. Nothing else changes: Django drops the broken
+    connection at the end of the request, so the next one after the database is back
+    reconnects, without a restart."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error(
+            "database unavailable",
+            extra={
+                "event": "database_unavailable",
+                "path": request.path,
+                "error": type(exception).__name__,
+            },
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": "Temporarily unavailable."}, status=503)
+        else:
+            response = HttpResponse(
+                render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
+            )
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
