@@ -62,7 +62,7 @@ format: install
 
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn factcheck.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3}
+	GUNICORN_BIND=127.0.0.1:$(PORT) $(BIN)/gunicorn factcheck.wsgi  # settings: gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

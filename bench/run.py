@@ -32,7 +32,7 @@ CLAIMS = int(os.environ.get("BENCH_CLAIMS", "100000"))
 DURATION = int(os.environ.get("BENCH_SECONDS", "15"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 PORT = int(os.environ.get("BENCH_PORT", "8077"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 1)))
 SAMPLE = ROOT.parent / "shared" / "data" / "claimreview" / "claimreview_sample.json"
 
 
@@ -173,6 +173,7 @@ def warm(paths: list[str]) -> None:
 def start_server() -> subprocess.Popen:
     manage("collectstatic", "--noinput", "-v0")
     server = subprocess.Popen(
+        # Workers and threads from gunicorn.conf.py, as in production; BENCH_WORKERS overrides.
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "factcheck.wsgi",
@@ -180,16 +181,8 @@ def start_server() -> subprocess.Popen:
             f"127.0.0.1:{PORT}",
             "--workers",
             str(WORKERS),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
             "--log-level",
             "warning",
-            "--access-logfile",
-            "-",
-            "--access-logformat",
-            "",
         ],
         cwd=ROOT,
         env=env(DB),
@@ -309,6 +302,7 @@ def main() -> None:
         "duration_s": DURATION,
         "connections": CONNECTIONS,
         "workers": WORKERS,
+        "threads": int(os.environ.get("GUNICORN_THREADS", "8")),
         "endpoints": table,
         "search": search_timing(),
         "import": import_rate(),
@@ -374,7 +368,8 @@ def write_report(r: dict) -> None:
 
 Measured by `make bench` (bench/run.py) on {r["date"]}, {r["machine"]}.
 {r["claims"]:,} claims on PostgreSQL (seed_bench: 1,000,000 evidence links, 300,000 status
-changes, 300,000 sources); gunicorn with {r["workers"]} gthread workers, `DEBUG` off; wrk with
+changes, 300,000 sources); gunicorn with {r["workers"]} processes x {r.get("threads")} threads
+(gunicorn.conf.py), `DEBUG` off; wrk with
 {r["connections"]} connections for {r["duration_s"]} s per endpoint after a short warm-up.
 Raw results: `bench/results/` (git-ignored).
 

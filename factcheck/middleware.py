@@ -1,5 +1,9 @@
+import dataclasses
 import logging
 
+import csp.middleware
+import csp.utils
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
@@ -60,4 +64,48 @@ class DatabaseUnavailableMiddleware:
             )
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
+        return response
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's middleware, with the policy built once instead of on every response.
+
+    django-csp rebuilds the header from the settings for each response (a fifth of the time a
+    cached page takes). Responses that carry a per-view policy, or a request that used a nonce,
+    still go through django-csp itself."""
+
+    _PER_VIEW = (
+        "_csp_config",
+        "_csp_update",
+        "_csp_replace",
+        "_csp_exempt",
+        "_csp_config_ro",
+        "_csp_update_ro",
+        "_csp_replace_ro",
+        "_csp_exempt_ro",
+    )
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self._built_for = None
+        self._header = ""
+
+    def process_response(self, request, response):
+        enforced = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+        if (
+            report_only
+            or not enforced
+            or enforced.get("EXCLUDE_URL_PREFIXES")
+            or settings.DEBUG
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in self._PER_VIEW)
+            or csp.middleware.HEADER in response
+        ):
+            return super().process_response(request, response)
+        if self._built_for is not enforced:  # overridden settings (tests) are a new object
+            parts = self.get_policy_parts(request=request, response=response)
+            self._header = csp.utils.build_policy(**dataclasses.asdict(parts))
+            self._built_for = enforced
+        response[csp.middleware.HEADER] = self._header
         return response
