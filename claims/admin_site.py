@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, user_has_device
 
+from sources.forms import SafeModelForm
+
 CHIEF_EDITOR_PERMISSION = "claims.publish_claim"
 
 
@@ -74,6 +76,17 @@ class NewsroomAdminSite(admin.AdminSite):
     site_title = _("Fact-check tracker")
     index_title = _("Newsroom")
     login_form = NewsroomLoginForm
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every model's form refuses script links and oversize text unless it has its own,
+        # and so do the inlines it shows.
+        admin_class = admin_class or admin.ModelAdmin
+        if admin_class.form is forms.ModelForm and "form" not in options:
+            options["form"] = SafeModelForm
+        for inline in admin_class.inlines:
+            if inline.form is forms.ModelForm:
+                inline.form = SafeModelForm
+        return super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         user = request.user

@@ -26,11 +26,18 @@ from sources.urls_normal import normalise_url
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_DEPTH = 40  # deeper JSON is not a ClaimReview; refuse it before it costs memory
+# A ClaimReview record is 3 to 5 JSON objects (the review, its rating, author, item…): this is
+# about 150,000 records, and bounds the memory a small file of empty objects could take.
+MAX_JSON_OBJECTS = 500_000
 MAX_CLAIM_CHARS = 20_000
 MAX_TEXT_CHARS = 5_000
 MAX_URL_CHARS = 2_000
+PUBLISHER_URL_CHARS = 200  # Publisher.url's own limit
 EPOCH = datetime.date(1970, 1, 1)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
+# Control characters (NUL among them, which PostgreSQL refuses in any text) are never part of
+# what a fact-checker meant to publish.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 QUOTES = [("“", "”"), ('"', '"'), ("«", "»"), ("„", "“"), ("‘", "’"), ("'", "'"), ("»", "«")]
 
 
@@ -76,7 +83,13 @@ def read_records(path: str) -> Iterator[tuple[str, object]]:
     """Yield (position, raw record) for every record in the file; a record that could not be
     read is yielded as a `Rejected` in place of the raw record."""
     with open(path, "rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
+        # In chunks: read(MAX_FILE_BYTES + 1) would set aside 512 MiB for any file at all.
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES and (chunk := handle.read(2**20)):
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+        del chunks
     if len(data) > MAX_FILE_BYTES:
         yield "file", Rejected(f"file larger than {MAX_FILE_BYTES // 2**20} MiB")
         return
@@ -85,20 +98,37 @@ def read_records(path: str) -> Iterator[tuple[str, object]]:
     except UnicodeDecodeError as error:
         yield "file", Rejected(f"not UTF-8 text (byte {error.start})")
         return
+    budget = _ObjectBudget()
     try:
-        document = _loads(text)
+        document = _loads(text, budget)
     except Rejected as error:
         yield "file", error
         return
     except ValueError:
-        yield from _json_lines(text)
+        yield from _json_lines(text, _ObjectBudget())
         return
     yield from _walk(document)
 
 
-def _loads(text: str):
+class _ObjectBudget:
+    """Counts the JSON objects a file decodes to, across all its lines, and stops the parse
+    past MAX_JSON_OBJECTS: a few megabytes of `{},{},…` would otherwise become gigabytes."""
+
+    def __init__(self):
+        self.left = MAX_JSON_OBJECTS
+
+    def __call__(self, pairs):
+        self.left -= 1
+        if self.left < 0:
+            raise Rejected(
+                f"more than {MAX_JSON_OBJECTS:,} JSON objects in one file: split it"
+            )
+        return dict(pairs)
+
+
+def _loads(text: str, budget: _ObjectBudget | None = None):
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=budget or _ObjectBudget())
     except RecursionError:
         raise Rejected("JSON nested too deeply") from None
     if _depth(document) > MAX_DEPTH:
@@ -116,14 +146,16 @@ def _depth(value, level: int = 0) -> int:
     return level
 
 
-def _json_lines(text: str) -> Iterator[tuple[str, object]]:
+def _json_lines(text: str, budget: _ObjectBudget) -> Iterator[tuple[str, object]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            document = _loads(line)
+            document = _loads(line, budget)
         except Rejected as error:
             yield f"line {number}", error
+            if budget.left < 0:  # the whole file is over budget: stop reading it
+                return
             continue
         except ValueError as error:
             yield f"line {number}", Rejected(f"not valid JSON ({error.msg})")
@@ -209,7 +241,7 @@ def clean_text(value, limit: int = MAX_TEXT_CHARS) -> str:
     if not isinstance(value, str):
         return ""
     text = html.unescape(strip_tags(html.unescape(value)))
-    text = " ".join(text.split())
+    text = " ".join(CONTROL_CHARS.sub(" ", text).split())
     for opening, closing in QUOTES:
         if len(text) > 2 and text.startswith(opening) and text.endswith(closing):
             inner = text[len(opening) : -len(closing)].strip()
@@ -281,6 +313,8 @@ def clean_url(value, base: str = "") -> str:
     if not isinstance(value, str):
         return ""
     url = value.strip()
+    if CONTROL_CHARS.search(url):
+        return ""
     for _ in range(3):  # percent-encoded once or twice over: "http%253A%252F%252F..."
         lowered = url.lower()
         if lowered.startswith(("http%3a", "https%3a", "http%253a", "https%253a")):
@@ -352,6 +386,8 @@ def parse_record(raw) -> ReviewRecord:
     author = raw.get("author")
     author_obj = _first_dict(author)
     publisher_url = clean_url(author_obj.get("url"))
+    if len(publisher_url) > PUBLISHER_URL_CHARS:  # a site's address, not a page's: drop it
+        publisher_url = ""
     url = clean_url(raw.get("url"), base=publisher_url)
     if not raw.get("url"):
         raise Rejected("review URL missing")

@@ -3,12 +3,14 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from sources.forms import SafeModelForm
 from sources.models import http_url
+from sources.validators import SafeInputMixin
 
 from .models import Claim, Evidence, Rating, StatusChange
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(SafeInputMixin, forms.Form):
     """What an editor must say to move a claim's rating."""
 
     to_rating = forms.ModelChoiceField(
@@ -45,7 +47,7 @@ class StatusChangeForm(forms.Form):
         return value
 
 
-class ClaimAdminForm(forms.ModelForm):
+class ClaimAdminForm(SafeModelForm):
     """The editors' claim form, refusing to overwrite a colleague's newer save."""
 
     # Not named "version": a model form may not list the model's non-editable field.
@@ -105,7 +107,7 @@ def conflict_message(current: Claim, seen: int | None) -> str:
     return message
 
 
-class EvidenceByUrlForm(forms.Form):
+class EvidenceByUrlForm(SafeInputMixin, forms.Form):
     url = forms.URLField(
         label=_("Address of the document"),
         max_length=2000,
@@ -136,7 +138,7 @@ class EvidenceByUrlForm(forms.Form):
     )
 
 
-class ReviewedForm(forms.Form):
+class ReviewedForm(SafeInputMixin, forms.Form):
     explanation = forms.CharField(
         label=_("Public explanation"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
@@ -144,7 +146,7 @@ class ReviewedForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(SafeInputMixin, forms.Form):
     note = forms.CharField(
         label=_("Public withdrawal note"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),

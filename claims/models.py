@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sources.models import Investigation, InvestigationUpdate, Source, http_url
+from sources.validators import not_in_future
 
 
 class Claimant(models.Model):
@@ -216,7 +217,7 @@ class Claim(models.Model):
     claimant = models.ForeignKey(
         Claimant, verbose_name=_("claimant"), on_delete=models.PROTECT, related_name="claims"
     )
-    said_on = models.DateField(_("date said"))
+    said_on = models.DateField(_("date said"), validators=[not_in_future])
     language = models.CharField(_("language"), max_length=8, default="fr")
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), blank=True, related_name="claims"
@@ -367,7 +368,7 @@ class Appearance(models.Model):
     archive_url = models.URLField(
         _("archived copy"), max_length=2000, blank=True, validators=[http_url]
     )
-    appeared_on = models.DateField(_("date"))
+    appeared_on = models.DateField(_("date"), validators=[not_in_future])
     history = HistoricalRecords()
 
     class Meta:

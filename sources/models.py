@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .urls_normal import normalise_url
+from .validators import not_in_future
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -81,8 +82,12 @@ class Source(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.ARTICLE)
     language = models.CharField(_("language"), max_length=8, blank=True, help_text=_("e.g. fr, en"))
-    published_on = models.DateField(_("published on"), null=True, blank=True)
-    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
+    published_on = models.DateField(
+        _("published on"), null=True, blank=True, validators=[not_in_future]
+    )
+    accessed_on = models.DateField(
+        _("accessed on"), null=True, blank=True, validators=[not_in_future]
+    )
     archive_url = models.URLField(
         _("archived copy"), max_length=2000, blank=True, validators=[http_url]
     )
@@ -168,7 +173,7 @@ class Investigation(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     description = models.TextField(_("description"), blank=True)
-    opened_on = models.DateField(_("opened or requested on"))
+    opened_on = models.DateField(_("opened or requested on"), validators=[not_in_future])
     state = models.CharField(
         _("state"),
         max_length=20,
@@ -204,7 +209,7 @@ class InvestigationUpdate(models.Model):
         on_delete=models.PROTECT,
         related_name="updates",
     )
-    happened_on = models.DateField(_("date"))
+    happened_on = models.DateField(_("date"), validators=[not_in_future])
     state = models.CharField(
         _("new state"),
         max_length=20,

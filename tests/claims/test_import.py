@@ -151,10 +151,21 @@ def test_imported_claims_are_found_by_search_at_once():
     assert [c.text for c in found] == ["Le vaccin contient une puce 5G"]
 
 
-@pytest.mark.skipif(not uses_full_text(), reason="PostgreSQL refuses NUL characters; SQLite not")
+@pytest.mark.skipif(not uses_full_text(), reason="a PostgreSQL trigger refuses the row")
 def test_a_record_the_database_refuses_is_rejected_alone(tmp_path):
+    from django.db import connection
+
+    # A rule in the database that refuses one row, as our guard triggers do.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse() RETURNS trigger AS $$ BEGIN "
+            "IF NEW.text LIKE '%%refuse me%%' THEN RAISE EXCEPTION 'refused'; END IF; "
+            "RETURN NEW; END $$ LANGUAGE plpgsql; "
+            "CREATE TRIGGER test_refuse BEFORE INSERT ON claims_claim "
+            "FOR EACH ROW EXECUTE FUNCTION test_refuse();"
+        )
     records = json.loads((FIXTURES / "messy.json").read_text())
-    records[0]["claimReviewed"] = "Le vaccin contient une puce 5G\u0000"
+    records[0]["claimReviewed"] = "Le vaccin contient une puce 5G, refuse me"
     path = tmp_path / "messy.json"
     path.write_text(json.dumps(records))
     report = tmp_path / "report.json"
@@ -163,11 +174,85 @@ def test_a_record_the_database_refuses_is_rejected_alone(tmp_path):
     # out, and its publisher, created and rolled back with it, is not pointed at by the rest.
     rejected = json.loads(report.read_text())["rejected"]
     assert [r["position"].rsplit(": ", 1)[1] for r in rejected if "stored" in r["reason"]] == ["0"]
-    assert "NUL" in rejected[-1]["reason"]
     # Record 9 repeated record 0 and now stands alone: it is imported.
     assert Claim.objects.count() == 4
-    assert not any("\x00" in text for text in Claim.objects.values_list("text", flat=True))
+    assert not Claim.objects.filter(text__contains="refuse me").exists()
     assert all(c.history.count() and c.evidence.get().source.publisher for c in Claim.objects.all())
+
+
+def hostile(tmp_path, records, name="hostile.json") -> dict:
+    path = tmp_path / name
+    path.write_text(json.dumps(records))
+    report = tmp_path / "report.json"
+    call_command("import_claimreview", str(path), report=str(report), stdout=StringIO())
+    return json.loads(report.read_text())
+
+
+def good_record(**changes) -> dict:
+    record = {
+        "@type": "ClaimReview",
+        "url": "https://checks.example.org/1",
+        "claimReviewed": "A claim",
+        "datePublished": "2023-05-01",
+        "author": {"name": "Checks", "url": "https://checks.example.org"},
+        "reviewRating": {"alternateName": "False"},
+    }
+    record.update(changes)
+    return record
+
+
+def test_hostile_values_are_cleaned_or_rejected_never_stored_raw(tmp_path):
+    report = hostile(
+        tmp_path,
+        [
+            good_record(url="https://checks.example.org/nul", claimReviewed="Nul\u0000 inside"),
+            good_record(url="https://checks.example.org/huge", claimReviewed="x" * 1_000_000),
+            good_record(url="https://checks.example.org/long", headline="h" * 1_000_000),
+            good_record(url="https://checks.example.org/types", claimReviewed=123),
+            good_record(url=["https://checks.example.org/list"], claimReviewed=["In a list"]),
+            good_record(url="https://checks.example.org/obj", claimReviewed={"a": 1}),
+            good_record(url="https://checks.example.org/date", datePublished=20230501),
+            good_record(url="https://checks.example.org/rating", reviewRating="False"),
+            good_record(url="https://checks.example.org/author", author=5),
+            good_record(url="https://checks.example.org/item", itemReviewed=[1, "x", None]),
+            good_record(url="javascript:alert(1)"),
+            good_record(
+                url="https://checks.example.org/pub",
+                author={"name": "P", "url": "https://p.example.org/" + "a" * 300},
+            ),
+        ],
+    )
+    counts = report["counts"]
+    assert counts["read"] == 12
+    reasons = [r["reason"] for r in report["rejected"]]
+    assert not [r for r in reasons if "could not be stored" in r], reasons  # no database error
+    assert "claimReviewed longer than 20000 characters" in reasons
+    assert "review URL is relative or not a web address" in reasons
+    assert Claim.objects.get(text="Nul inside")  # the NUL is gone, the words kept
+    assert Claim.objects.get(text="123") and Claim.objects.get(text="In a list")
+    assert max(len(s.title) for s in Source.objects.all()) <= 500
+
+
+def test_a_file_that_decodes_to_a_million_objects_is_rejected_within_bounded_memory(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "laughs.json"
+    path.write_text("[" + ",".join(["{}"] * 1_000_000) + "]")  # 3 MB on disk
+    tracemalloc.start()
+    call_command("import_claimreview", str(path), show=0, stdout=StringIO())
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert not Claim.objects.exists()
+    assert peak < 256 * 2**20, f"peak {peak / 2**20:.0f} MiB"  # it took 512 MiB unbounded
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    from claims import claimreview_import
+
+    monkeypatch.setattr(claimreview_import, "MAX_FILE_BYTES", 1000)
+    report = hostile(tmp_path, [good_record(claimReviewed="y" * 2000)])
+    assert report["rejected"][0]["reason"].startswith("file larger than")
+    assert not Claim.objects.exists()
 
 
 def test_a_published_import_shows_on_cached_pages_at_once(client):

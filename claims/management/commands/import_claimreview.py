@@ -19,6 +19,7 @@ from claims.services import ImportContext, claimreview_records_import
 # Records written together: big enough that each table costs a few statements per batch,
 # small enough that a batch the database refuses is cheap to redo record by record.
 BATCH_SIZE = 2000
+MAX_REJECTIONS_KEPT = 10_000
 
 
 _raw: list = []  # the records being parsed; a forked parser process inherits them
@@ -83,7 +84,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, dry_run, publish, report, show, **options):
         self.counts = Counter()
-        self.rejected: list[tuple[str, str]] = []
+        self.rejected: list[tuple[str, str]] = []  # the first MAX_REJECTIONS_KEPT, by position
+        self.reasons: Counter = Counter()
         started = time.perf_counter()
         context = ImportContext(publish=publish)
         try:
@@ -157,7 +159,9 @@ class Command(BaseCommand):
 
     def reject(self, where: str, reason: str) -> None:
         self.counts["rejected"] += 1
-        self.rejected.append((where, reason))
+        self.reasons[reason] += 1
+        if len(self.rejected) < MAX_REJECTIONS_KEPT:  # a hostile file must not fill memory
+            self.rejected.append((where, reason))
 
     def print_summary(self, context, elapsed: float, dry_run: bool, show: int) -> None:
         c = self.counts
@@ -170,13 +174,12 @@ class Command(BaseCommand):
         )
         for name in ["created", "updated", "unchanged", "duplicate", "rejected"]:
             self.stdout.write(f"  {name:<10} {c[name]}")
-        reasons = Counter(reason for _, reason in self.rejected)
-        for reason, count in reasons.most_common():
+        for reason, count in self.reasons.most_common():
             self.stdout.write(f"    {count:>6}  {reason}")
         for where, reason in self.rejected[:show]:
             self.stdout.write(f"  rejected {where}: {reason}")
-        if len(self.rejected) > show:
-            self.stdout.write(f"  … {len(self.rejected) - show} more (use --report FILE)")
+        if c["rejected"] > show:
+            self.stdout.write(f"  … {c['rejected'] - show} more (use --report FILE)")
         if context.unmapped:
             total = sum(context.unmapped.values())
             self.stdout.write(

@@ -1,0 +1,7 @@
+from django import forms
+
+from .validators import SafeInputMixin
+
+
+class SafeModelForm(SafeInputMixin, forms.ModelForm):
+    """The admin's default form for every model and inline (see claims.admin_site)."""
