@@ -375,6 +375,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         )
         if request.method == "POST" and form.is_valid():
             change = status_change_record(claim=claim, user=request.user, **form.cleaned_data)
+            self.log_change(request, claim, f"Status changed: {change}")
             messages.success(request, _("Status changed: %(change)s.") % {"change": change})
             return redirect("admin:claims_claim_change", claim.pk)
         history = claim.status_changes.select_related(
@@ -401,6 +402,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                self.log_change(request, claim, "Reviewed, rating unchanged")
                 messages.success(request, _("Recorded: reviewed, rating unchanged."))
                 return redirect("admin:claims_claim_change", claim.pk)
         return self._render(request, "reviewed.html", claim, _("Reviewed, no change"), form=form)
@@ -418,6 +420,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                self.log_change(request, claim, f"Evidence added by URL: {evidence.source.url}")
                 if created:
                     note = _("New source created: %(source)s.")
                 else:
@@ -443,6 +446,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
+                self.log_change(request, claim, f"Workflow: {action}")
                 messages.success(request, _("%(action)s: done.") % {"action": label})
             return redirect("admin:claims_claim_change", claim.pk)
         allowed = claim.publication_state in states and not problems

@@ -6,6 +6,7 @@ every variable.
 """
 
 import datetime
+import hashlib
 import os
 from pathlib import Path
 
@@ -140,7 +141,14 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "factcheck.cache.ReusingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "factcheck",
+            # Cached pages are keyed on the database's version counter: two databases sharing
+            # one Redis (staging and production, say) must not share keys.
+            "KEY_PREFIX": "factcheck:"
+            + hashlib.blake2b(
+                f"{DATABASES['default'].get('HOST')}:{DATABASES['default'].get('PORT')}/"
+                f"{DATABASES['default'].get('NAME')}".encode(),
+                digest_size=6,
+            ).hexdigest(),
         }
     }
 else:
@@ -204,11 +212,23 @@ STORAGES = {
     },
 }
 
+# Logs go to stderr, one JSON object per line (LOG_FORMAT=text for plain lines). The security
+# log (admin changes, logins, lockouts) is the "factcheck.audit" logger.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "factcheck.logformat.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text" if os.environ.get("LOG_FORMAT") == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},  # ours say the same, structured
 }
 
 # -- Hardening (docs/security.md) ---------------------------------------------------------------
