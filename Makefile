@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format migrate serve clean messages bench
+.PHONY: help install demo test lint format migrate serve clean messages bench backup restore
 
 help:
 	@echo "make demo    install, migrate, load the demo case and serve it on http://127.0.0.1:$(PORT)"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint    ruff check and format check"
 	@echo "make serve   production server (gunicorn) on 127.0.0.1:$(PORT)"
 	@echo "make bench   seed 100,000 claims on PostgreSQL and measure (see docs/performance.md)"
+	@echo "make backup  pg_dump DATABASE_URL into backups/ (make restore FILE=... into an empty one)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,3 +73,23 @@ bench: install
 	pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py
+
+# Backups of a PostgreSQL DATABASE_URL (docs/reliability.md). pg_dump's custom format keeps
+# everything: rows, history, triggers, search configurations. BACKUP_FILE names the dump.
+BACKUP_DIR ?= backups
+BACKUP_FILE ?= $(BACKUP_DIR)/factcheck-$(shell date -u +%Y%m%dT%H%M%SZ).dump
+
+backup:
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "DATABASE_URL must point at PostgreSQL"; exit 2;; esac
+	mkdir -p $(dir $(BACKUP_FILE))
+	pg_dump --format=custom --no-owner --file="$(BACKUP_FILE)" "$$DATABASE_URL"
+	@echo "backup written to $(BACKUP_FILE)"
+
+# Into an empty database only: restoring over live data would mix two newsrooms' histories.
+restore:
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/factcheck-....dump"; exit 2)
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "DATABASE_URL must point at PostgreSQL"; exit 2;; esac
+	@test "$$(psql "$$DATABASE_URL" -tAc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 \
+		|| (echo "refusing to restore: the database is not empty (createdb a new one)"; exit 3)
+	pg_restore --no-owner --exit-on-error --single-transaction --dbname="$$DATABASE_URL" "$(FILE)"
+	@echo "restored $(FILE)"
