@@ -120,9 +120,7 @@ class _ObjectBudget:
     def __call__(self, pairs):
         self.left -= 1
         if self.left < 0:
-            raise Rejected(
-                f"more than {MAX_JSON_OBJECTS:,} JSON objects in one file: split it"
-            )
+            raise Rejected(f"more than {MAX_JSON_OBJECTS:,} JSON objects in one file: split it")
         return dict(pairs)
 
 
