@@ -1,5 +1,6 @@
 """Hardened by default: deploy checks, headers, no inline code, error pages, logins, outages."""
 
+import json
 import os
 import re
 import secrets
@@ -269,3 +270,38 @@ def test_while_the_database_is_down_pages_answer_503_and_recover_after(client, m
         settings_dict.update(saved)
     assert client.get("/readyz").status_code == 200
     assert client.get(url).status_code == 200  # no restart needed
+
+
+def production_setting(name: str, tmp_path):
+    """A setting's value as factcheck/settings.py gives it in production (DEBUG off)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(
+        DEBUG="0",
+        HTTPS="",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="factcheck.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            f"from django.conf import settings; import json; print(json.dumps(settings.{name}))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_with_https_on_pages_redirect_but_health_probes_answer(settings, client, tmp_path):
+    settings.SECURE_SSL_REDIRECT = production_setting("SECURE_SSL_REDIRECT", tmp_path)
+    settings.SECURE_REDIRECT_EXEMPT = production_setting("SECURE_REDIRECT_EXEMPT", tmp_path)
+    assert client.get("/claims/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200

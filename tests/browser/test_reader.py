@@ -114,3 +114,34 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page_type(page, d
         if serious:
             problems[path] = serious
     assert problems == {}
+
+
+def test_pages_run_under_the_content_security_policy_without_a_violation(page, demo_site):
+    """The policy forbids inline code: in a real browser, nothing on these pages is blocked."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            or "Content-Security-Policy" in message.text
+            else None
+        ),
+    )
+    claim = Claim.objects.get(slug="gerald-darmanin-facial-recognition")
+    for path in [
+        "/",
+        "/claims/?q=reconnaissance",
+        claim.get_absolute_url(),
+        "/pages/methodology/",
+        "/api/docs/",
+        "/admin/login/",
+    ]:
+        response = page.goto(demo_site + path)
+        assert response.status == 200, path
+        assert "default-src 'self'" in response.headers["content-security-policy"], path
+        page.wait_for_load_state("networkidle")
+    assert page.locator("#login-form").count() == 1
+    page.goto(demo_site + "/api/docs/")
+    page.wait_for_selector(".swagger-ui .info", timeout=15000)  # its script ran
+    assert violations == []
