@@ -50,6 +50,7 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error(
             "database unavailable",
+            exc_info=exception,  # the traceback, for whoever reads the logs: not for readers
             extra={
                 "event": "database_unavailable",
                 "path": request.path,
