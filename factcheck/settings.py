@@ -76,17 +76,17 @@ MIDDLEWARE = [
     "factcheck.middleware.DatabaseUnavailableMiddleware",
     "factcheck.routers.PublicReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "factcheck.middleware.AdminSessionMiddleware",  # admin-only wrappers: see the module
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",  # everywhere: cheap on reads, and the checks ask
+    "factcheck.middleware.AdminAuthenticationMiddleware",
+    "factcheck.middleware.AdminOTPMiddleware",
+    "factcheck.middleware.AdminMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "factcheck.middleware.CSPMiddleware",  # django-csp's, the header built once
-    "simple_history.middleware.HistoryRequestMiddleware",
-    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+    "factcheck.middleware.AdminHistoryRequestMiddleware",
+    "factcheck.middleware.AdminAxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -285,6 +285,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# django-axes looks for its middleware by name; ours wraps it to run for the admin only.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 AXES_VERBOSE = False  # our own log lines say what happened (factcheck/audit.py)
 if int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
     AXES_IPWARE_PROXY_COUNT = int(os.environ["TRUSTED_PROXY_COUNT"])

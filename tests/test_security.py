@@ -305,3 +305,12 @@ def test_with_https_on_pages_redirect_but_health_probes_answer(settings, client,
     assert client.get("/claims/").status_code == 301
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 200
+
+
+def test_public_requests_skip_the_admins_middleware_and_the_admin_keeps_it(client, staff_client):
+    public = client.get("/claims/")
+    assert public.status_code == 200 and not public.cookies  # no session, no CSRF cookie
+    assert not hasattr(public.wsgi_request, "session")
+    assert not hasattr(public.wsgi_request, "user")
+    admin = staff_client.get("/admin/claims/claim/")
+    assert admin.status_code == 200 and admin.wsgi_request.user == staff_client.user
