@@ -129,12 +129,9 @@ def load() -> dict:
         editors = [threading.Thread(target=edit, args=(n,)) for n in range(EDITORS)]
         for thread in editors:
             thread.start()
-        previous = run.CONNECTIONS, run.DURATION
-        run.CONNECTIONS, run.DURATION = CLIENTS, SECONDS
         try:
-            readers = run.wrk("drill", paths)
+            readers = run.wrk("drill", paths, connections=CLIENTS, seconds=SECONDS)
         finally:
-            run.CONNECTIONS, run.DURATION = previous
             stop.set()
             for thread in editors:
                 thread.join()

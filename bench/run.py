@@ -141,13 +141,15 @@ def endpoints() -> dict[str, list[str]]:
     }
 
 
-def wrk(name: str, paths: list[str]) -> dict:
+def wrk(
+    name: str, paths: list[str], connections: int = CONNECTIONS, seconds: int = DURATION
+) -> dict:
     out = subprocess.run(
         [
             "wrk",
             "-t2",
-            f"-c{CONNECTIONS}",
-            f"-d{DURATION}s",
+            f"-c{connections}",
+            f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",

@@ -9,7 +9,15 @@ from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
+from .routers import admin_prefix
+
 logger = logging.getLogger("factcheck.availability")
+
+
+def is_api(request) -> bool:
+    """The API speaks JSON, its errors included."""
+    return request.path.startswith("/api/")
+
 
 MESSAGE = "Bad request: the address contains a NUL character."
 
@@ -26,7 +34,7 @@ class RejectNulBytesMiddleware:
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            if request.path.startswith("/api/"):  # the API speaks JSON, errors included
+            if is_api(request):
                 return JsonResponse({"detail": MESSAGE}, status=400)
             return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
@@ -58,7 +66,7 @@ class DatabaseUnavailableMiddleware:
                 "error": type(exception).__name__,
             },
         )
-        if request.path.startswith("/api/"):
+        if is_api(request):
             response = JsonResponse({"detail": "Temporarily unavailable."}, status=503)
         else:
             response = HttpResponse(
@@ -127,7 +135,7 @@ class _AdminOnly:
     def __init__(self, get_response):
         self.get_response = get_response
         self.inner = self.inner_factory(get_response)
-        self.prefix = "/" + settings.ADMIN_URL.strip("/") + "/"
+        self.prefix = admin_prefix()
 
     def is_admin(self, request) -> bool:
         return request.path.startswith(self.prefix)

@@ -27,10 +27,15 @@ class PublicReadsRouter:
         return db == "default"
 
 
+def admin_prefix() -> str:
+    """The path every admin request starts with (ADMIN_URL, default /admin/)."""
+    return "/" + settings.ADMIN_URL.strip("/") + "/"
+
+
 class PublicReadsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = "/" + settings.ADMIN_URL.strip("/") + "/"
+        self.admin_prefix = admin_prefix()
 
     def __call__(self, request):
         public = request.method in ("GET", "HEAD") and not request.path.startswith(

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "a-long-newsroom-passphrase"
 
 
-def test_the_production_configuration_passes_every_deploy_check(tmp_path):
+def production_env(tmp_path) -> dict:
+    """The environment of a production deployment: DEBUG off, HTTPS at its default."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -36,10 +37,14 @@ def test_the_production_configuration_passes_every_deploy_check(tmp_path):
         ALLOWED_HOSTS="factcheck.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
+    return env
+
+
+def test_the_production_configuration_passes_every_deploy_check(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env=production_env(tmp_path),
         capture_output=True,
         text=True,
     )
@@ -274,14 +279,6 @@ def test_while_the_database_is_down_pages_answer_503_and_recover_after(client, m
 
 def production_setting(name: str, tmp_path):
     """A setting's value as factcheck/settings.py gives it in production (DEBUG off)."""
-    env = {k: v for k, v in os.environ.items() if k not in {"HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(
-        DEBUG="0",
-        HTTPS="",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="factcheck.example.org",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    )
     out = subprocess.run(
         [
             sys.executable,
@@ -291,7 +288,7 @@ def production_setting(name: str, tmp_path):
             f"from django.conf import settings; import json; print(json.dumps(settings.{name}))",
         ],
         cwd=ROOT,
-        env=env,
+        env=production_env(tmp_path),
         capture_output=True,
         text=True,
         check=True,
