@@ -24,11 +24,9 @@ from .models import (
     Topic,
 )
 from .services import (
+    ACTIONS,
+    available_actions,
     claim_mark_reviewed,
-    claim_publish,
-    claim_return_to_draft,
-    claim_submit_for_review,
-    claim_withdraw,
     evidence_add_by_url,
     publication_problems,
     status_change_record,
@@ -132,24 +130,8 @@ class NeedsRereviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-def can_edit_claim(user, claim: Claim | None) -> bool:
-    """Editors work on drafts and claims in review; published ones belong to chief editors."""
-    if claim is None or claim.publication_state in {Claim.State.DRAFT, Claim.State.REVIEW}:
-        return user.has_perm("claims.change_claim")
-    return user.has_perms(["claims.change_claim", "claims.publish_claim"])
-
-
-# name, label, permission the acting user needs, states it applies to
-WORKFLOW = {
-    "submit": (_("Send to review"), "claims.change_claim", {Claim.State.DRAFT}),
-    "draft": (_("Back to draft"), "claims.change_claim", {Claim.State.REVIEW}),
-    "publish": (
-        _("Publish"),
-        "claims.publish_claim",
-        {Claim.State.DRAFT, Claim.State.REVIEW, Claim.State.WITHDRAWN},
-    ),
-    "withdraw": (_("Withdraw"), "claims.publish_claim", {Claim.State.PUBLISHED}),
-}
+# The publication steps the claim page offers as buttons (the rating steps have their own).
+PUBLICATION_ACTIONS = [name for name, action in ACTIONS.items() if action.to_state is not None]
 
 
 @admin.register(Claim)
@@ -261,9 +243,6 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     # -- who may do what ---------------------------------------------------------------------
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and can_edit_claim(request.user, obj)
-
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.published_at is not None:
             return False
@@ -326,24 +305,19 @@ class ClaimAdmin(SimpleHistoryAdmin):
         claim = self.get_object(request, object_id)
         extra = {}
         if claim is not None:
+            actions = {action.name: action for action in available_actions(claim, request.user)}
             extra = {
                 "workflow": [
-                    (name, label)
-                    for name, (label, perm, states) in WORKFLOW.items()
-                    if claim.publication_state in states and request.user.has_perm(perm)
+                    (name, actions[name].label) for name in PUBLICATION_ACTIONS if name in actions
                 ],
-                "can_rate": self.may_rate(request, claim),
+                "can_rate": "status" in actions,
+                "can_confirm": "reviewed" in actions,
                 "needs_rereview": Claim.objects.needs_rereview().filter(pk=claim.pk).exists(),
                 "can_add_evidence": request.user.has_perm("claims.add_evidence"),
             }
         return super().change_view(
             request, object_id, form_url, extra_context={**extra, **(extra_context or {})}
         )
-
-    def may_rate(self, request, claim: Claim) -> bool:
-        if not request.user.has_perm("claims.add_statuschange"):
-            return False
-        return claim.published_at is None or request.user.has_perm("claims.rate_published_claim")
 
     def _claim_or_404(self, request, object_id) -> Claim:
         claim = get_object_or_404(Claim.objects.select_related("rating", "claimant"), pk=object_id)
@@ -367,17 +341,21 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def change_status_view(self, request, object_id):
         claim = self._claim_or_404(request, object_id)
-        if not self.may_rate(request, claim):
+        if not ACTIONS["status"].allows(claim, request.user):
             raise PermissionDenied
         form = StatusChangeForm(
             request.POST or None,
             initial={"to_rating": claim.rating, "kind": StatusChange.Kind.UPDATE},
         )
         if request.method == "POST" and form.is_valid():
-            change = status_change_record(claim=claim, user=request.user, **form.cleaned_data)
-            self.log_change(request, claim, f"Status changed: {change}")
-            messages.success(request, _("Status changed: %(change)s.") % {"change": change})
-            return redirect("admin:claims_claim_change", claim.pk)
+            try:
+                change = status_change_record(claim=claim, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.log_change(request, claim, f"Status changed: {change}")
+                messages.success(request, _("Status changed: %(change)s.") % {"change": change})
+                return redirect("admin:claims_claim_change", claim.pk)
         history = claim.status_changes.select_related(
             "from_rating", "to_rating", "created_by"
         ).order_by("-created_at", "-id")
@@ -393,7 +371,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def reviewed_view(self, request, object_id):
         claim = self._claim_or_404(request, object_id)
-        if not self.may_rate(request, claim):
+        if not ACTIONS["reviewed"].allows(claim, request.user):
             raise PermissionDenied
         form = ReviewedForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -433,44 +411,38 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def workflow_view(self, request, object_id, action):
         claim = self._claim_or_404(request, object_id)
-        if action not in WORKFLOW:
+        if action not in PUBLICATION_ACTIONS:
             raise Http404
-        label, perm, states = WORKFLOW[action]
-        if not request.user.has_perm(perm):
+        step = ACTIONS[action]
+        if not request.user.has_perm(step.permission):
             raise PermissionDenied
         form = WithdrawForm(request.POST or None) if action == "withdraw" else None
         problems = publication_problems(claim) if action == "publish" else []
         if request.method == "POST" and (form is None or form.is_valid()):
             try:
                 self.run_workflow(action, claim, request.user, form)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             else:
                 self.log_change(request, claim, f"Workflow: {action}")
-                messages.success(request, _("%(action)s: done.") % {"action": label})
+                messages.success(request, _("%(action)s: done.") % {"action": step.label})
             return redirect("admin:claims_claim_change", claim.pk)
-        allowed = claim.publication_state in states and not problems
         return self._render(
             request,
             "workflow.html",
             claim,
-            label,
+            step.label,
             action=action,
             form=form,
             problems=problems,
-            allowed=allowed,
+            allowed=step.allows(claim, request.user) and not problems,
         )
 
     @staticmethod
     def run_workflow(action: str, claim: Claim, user, form=None) -> None:
-        if action == "submit":
-            claim_submit_for_review(claim=claim, user=user)
-        elif action == "draft":
-            claim_return_to_draft(claim=claim, user=user)
-        elif action == "publish":
-            claim_publish(claim=claim, user=user)
-        elif action == "withdraw":
-            claim_withdraw(claim=claim, user=user, note=form.cleaned_data["note"])
+        """Carry out a publication step through its service, as the table declares it."""
+        extra = {"note": form.cleaned_data["note"] if form else ""} if action == "withdraw" else {}
+        ACTIONS[action].service(claim=claim, user=user, **extra)
 
     def similar_view(self, request):
         if not self.has_view_permission(request):
@@ -575,36 +547,8 @@ class StatusChangeAdmin(admin.ModelAdmin):
         return False
 
 
-class PublishedClaimPartMixin:
-    """Parts of a published claim (its evidence, appearances, links) are public content:
-    editors may add evidence, but changing or removing what readers already see is a chief
-    editor's call, whichever admin page it is attempted from."""
-
-    claim_field = "claim"
-    editors_may_add = False
-
-    def published_claim_of(self, obj) -> bool:
-        claim = getattr(obj, self.claim_field, None) if obj is not None else None
-        return claim is not None and claim.published_at is not None
-
-    def may_touch(self, request, obj) -> bool:
-        return not self.published_claim_of(obj) or request.user.has_perm("claims.publish_claim")
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self.may_touch(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.may_touch(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        if (change or not self.editors_may_add) and not self.may_touch(request, obj):
-            raise PermissionDenied
-        super().save_model(request, obj, form, change)
-
-
 @admin.register(Evidence)
-class EvidenceAdmin(PublishedClaimPartMixin, SimpleHistoryAdmin):
-    editors_may_add = True  # new evidence puts the claim in the re-review queue
+class EvidenceAdmin(SimpleHistoryAdmin):
     list_display = ["source", "claim", "stance", "created_at"]
     list_filter = ["stance", "source__kind"]
     list_select_related = ["source", "claim"]
@@ -619,7 +563,7 @@ class EvidenceAdmin(PublishedClaimPartMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Appearance)
-class AppearanceAdmin(PublishedClaimPartMixin, SimpleHistoryAdmin):
+class AppearanceAdmin(SimpleHistoryAdmin):
     list_display = ["claim", "medium", "outlet", "appeared_on"]
     list_filter = ["medium"]
     list_select_related = ["claim"]
@@ -629,8 +573,7 @@ class AppearanceAdmin(PublishedClaimPartMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(PublishedClaimPartMixin, admin.ModelAdmin):
-    claim_field = "from_claim"
+class ClaimLinkAdmin(admin.ModelAdmin):
     list_display = ["from_claim", "kind", "to_claim", "created_at"]
     list_filter = ["kind"]
     search_fields = ["from_claim__text", "to_claim__text"]

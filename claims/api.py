@@ -14,7 +14,16 @@ from sources.models import Investigation, InvestigationUpdate, Publisher, Source
 
 from .caching import version_cached
 from .filters import ClaimFilter
-from .models import Appearance, Claim, Claimant, Evidence, Rating, StatusChange, Topic
+from .models import (
+    Appearance,
+    Claim,
+    Claimant,
+    Evidence,
+    PublicationEvent,
+    Rating,
+    StatusChange,
+    Topic,
+)
 from .selectors import public_publishers, reachable
 from .views import claim_detail_queryset
 
@@ -145,6 +154,12 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         ]  # never who made it
 
 
+class PublicationEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PublicationEvent
+        fields = ["kind", "note", "created_at"]  # never who
+
+
 class ClaimLinkSerializer(serializers.Serializer):
     kind = serializers.CharField()
     claim = serializers.IntegerField()
@@ -179,7 +194,10 @@ class ClaimListSerializer(serializers.ModelSerializer):
 class ClaimDetailSerializer(ClaimListSerializer):
     appearances = AppearanceSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
-    status_history = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
+    status_history = serializers.SerializerMethodField()
+    publication_history = PublicationEventSerializer(
+        source="publication_events", many=True, read_only=True
+    )
     investigations = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     links = serializers.SerializerMethodField()
 
@@ -189,9 +207,24 @@ class ClaimDetailSerializer(ClaimListSerializer):
             "appearances",
             "evidence",
             "status_history",
+            "publication_history",
             "investigations",
             "links",
         ]
+
+    @extend_schema_field(StatusChangeSerializer(many=True))
+    def get_status_history(self, obj) -> list[dict]:
+        """The public record of the rating: the verdict first published (what it replaced
+        was never public), then every later change."""
+        history = StatusChangeSerializer(obj.status_changes.all(), many=True).data
+        first = next(
+            (e.status_change_id for e in obj.publication_events.all() if e.kind == "published"),
+            None,
+        )
+        for change in history:
+            if change["id"] == first:
+                change["from_rating"] = None
+        return history
 
     @extend_schema_field(ClaimLinkSerializer(many=True))
     def get_links(self, obj) -> list[dict]:

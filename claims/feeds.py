@@ -5,12 +5,28 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import StatusChange
+from .models import PublicationEvent, StatusChange
 from .views import public_corrections, recent_changes
+
+EVENT_TITLES = {
+    PublicationEvent.Kind.PUBLISHED: gettext_lazy("Verdict"),
+    PublicationEvent.Kind.REPUBLISHED: gettext_lazy("Published again"),
+    PublicationEvent.Kind.WITHDRAWN: gettext_lazy("Withdrawn"),
+}
+
+
+def publication_events(limit: int) -> list[PublicationEvent]:
+    """The latest publications, withdrawals and returns: all public, as every event is of a
+    claim readers have seen."""
+    return list(
+        PublicationEvent.objects.select_related(
+            "claim__claimant", "status_change__to_rating"
+        ).order_by("-created_at", "-id")[:limit]
+    )
 
 
 class LatestChangesFeed(Feed):
-    """New verdicts and every later change of a published claim's rating."""
+    """New verdicts, every later change of a published verdict, withdrawals and returns."""
 
     feed_type = Atom1Feed
     link = reverse_lazy("claims:claim_list")
@@ -20,13 +36,25 @@ class LatestChangesFeed(Feed):
         return _("%(site)s: verdicts and changes") % {"site": settings.SITE_NAME}
 
     def items(self):
-        return recent_changes(50)
+        items = [*recent_changes(50), *publication_events(50)]
+        return sorted(items, key=lambda item: item.created_at, reverse=True)[:50]
 
-    def item_title(self, item: StatusChange):
+    def item_title(self, item):
+        claim = f"{item.claim.claimant.name}: {item.claim.text}"
+        if isinstance(item, PublicationEvent):
+            rating = item.status_change.to_rating if item.status_change else None
+            label = EVENT_TITLES[item.kind]
+            if rating is None or item.kind == PublicationEvent.Kind.WITHDRAWN:
+                return f"{label} — {claim}"
+            return f"{label}: {rating} — {claim}"
         label = _("Correction") if item.kind == StatusChange.Kind.CORRECTION else _("Verdict")
-        return f"{label}: {item.to_rating} — {item.claim.claimant.name}: {item.claim.text}"
+        return f"{label}: {item.to_rating} — {claim}"
 
-    def item_description(self, item: StatusChange):
+    def item_description(self, item):
+        if isinstance(item, PublicationEvent):
+            if item.kind == PublicationEvent.Kind.WITHDRAWN or item.status_change is None:
+                return item.note
+            return item.status_change.explanation
         before = (
             _(
                 "was %(rating)s",
@@ -37,21 +65,24 @@ class LatestChangesFeed(Feed):
         )
         return " ".join(part for part in [before and f"({before})", item.explanation] if part)
 
-    def item_link(self, item: StatusChange):
-        return item.claim.get_absolute_url() + f"#change-{item.pk}"
+    def item_link(self, item):
+        anchor = "event" if isinstance(item, PublicationEvent) else "change"
+        return item.claim.get_absolute_url() + f"#{anchor}-{item.pk}"
 
-    def item_guid(self, item: StatusChange):
+    def item_guid(self, item):
+        if isinstance(item, PublicationEvent):
+            return f"publication-event-{item.pk}"
         return f"status-change-{item.pk}"
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, item: StatusChange):
+    def item_pubdate(self, item):
         return item.created_at
 
-    def item_updateddate(self, item: StatusChange):
+    def item_updateddate(self, item):
         return item.created_at
 
-    def item_author_name(self, item: StatusChange):
+    def item_author_name(self, item):
         return settings.SITE_NAME
 
     def feed_url(self):

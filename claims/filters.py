@@ -1,4 +1,10 @@
-"""The public claim list's filters, shared with the API (issue 5) so they are written once."""
+"""The public claim list's filters, shared with the API (issue 5) so they are written once.
+
+Choices and accepted values come from published claims only (claims.selectors.reachable):
+a claimant or topic only drafts use answers exactly like one that never existed.
+"""
+
+import functools
 
 import django_filters
 from django import forms
@@ -7,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .caching import version_cached
 from .models import Claim, Claimant, Rating, Topic
 from .search import MAX_QUERY_LENGTH
+from .selectors import reachable
 
 
 def published_languages() -> list[str]:
@@ -19,6 +26,15 @@ def published_languages() -> list[str]:
             .values_list("language", flat=True)
             .distinct()
         ),
+    )
+
+
+def public_topics() -> list[tuple[str, str]]:
+    """(slug, name) of the topics published claims carry; recomputed only when public data
+    changes."""
+    return version_cached(
+        "public-topics",
+        lambda: list(reachable(Topic).order_by("name").values_list("slug", "name")),
     )
 
 
@@ -35,14 +51,14 @@ class ClaimFilter(django_filters.FilterSet):
     # A text box, not a select: a newsroom has tens of thousands of claimants.
     claimant = django_filters.ModelChoiceFilter(
         label=_("Claimant (name in the address, e.g. gerald-darmanin)"),
-        queryset=Claimant.objects.all(),
+        queryset=reachable(Claimant),
         to_field_name="slug",
         widget=forms.TextInput,
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
         field_name="topics",
-        queryset=Topic.objects.all(),
+        queryset=reachable(Topic),
         to_field_name="slug",
         empty_label=_("Any topic"),
     )
@@ -90,6 +106,18 @@ class ClaimFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["language"].extra["choices"] = [(code, code) for code in published_languages()]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            topic = super().form.fields["topic"]
+            # A value is checked against reachable(Topic) (one indexed query); the select's
+            # options come from the cache instead of a query over every topic's claims on each
+            # request, read once per form and only if it is rendered (never for JSON).
+            topic.widget.choices = functools.cache(
+                lambda: [("", topic.empty_label), *public_topics()]
+            )
+        return super().form
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

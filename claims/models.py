@@ -148,6 +148,11 @@ class ClaimQuerySet(models.QuerySet):
         """Claims readers may see: published ones. Every public read starts here."""
         return self.filter(publication_state=Claim.State.PUBLISHED)
 
+    def ever_published(self) -> "ClaimQuerySet":
+        """Claims that have been public at some time (published now, or withdrawn): what
+        they show belongs to the public record, and only chief editors change it."""
+        return self.filter(published_at__isnull=False)
+
     def with_open_investigation(self) -> "ClaimQuerySet":
         """Claims that depend on an investigation still requested or open."""
         pending = Investigation.objects.filter(
@@ -199,6 +204,23 @@ class Claim(models.Model):
         REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # The only moves of publication_state. A published claim never goes back to draft: once
+    # readers have seen it, it stays on the record (withdrawn at most). The database holds the
+    # same table (migration 0013); the workflow's actions are derived from it.
+    TRANSITIONS = frozenset(
+        {
+            (State.DRAFT, State.REVIEW),
+            (State.REVIEW, State.DRAFT),
+            (State.DRAFT, State.PUBLISHED),
+            (State.REVIEW, State.PUBLISHED),
+            (State.PUBLISHED, State.WITHDRAWN),
+            (State.WITHDRAWN, State.PUBLISHED),
+        }
+    )
+    # A claim comes into the world as a draft, in review, or (an import with --publish)
+    # published; never withdrawn.
+    INITIAL_STATES = frozenset({State.DRAFT, State.REVIEW, State.PUBLISHED})
 
     text = models.TextField(
         _("claim as reviewed"),
@@ -324,6 +346,7 @@ class Claim(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.text)[:80].rstrip("-") or "claim"
+        self.check_record_rules()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -339,6 +362,47 @@ class Claim(models.Model):
     @property
     def is_public(self) -> bool:
         return self.publication_state == self.State.PUBLISHED
+
+    @property
+    def was_published(self) -> bool:
+        """Public now or once (withdrawn): see ClaimQuerySet.ever_published()."""
+        return self.published_at is not None
+
+    def check_record_rules(self) -> None:
+        """The rules of the public record, as the database holds them on PostgreSQL (migration
+        0013), checked here for every ORM save on any database: publication state moves only
+        along TRANSITIONS, the first publication is never undone or redated, and the current
+        rating is the latest status change's."""
+        stored = (
+            Claim.objects.filter(pk=self.pk)
+            .values("publication_state", "published_at", "published_by_id", "rating_id")
+            .first()
+            if self.pk is not None
+            else None
+        )
+        if stored is None:
+            if self.publication_state not in self.INITIAL_STATES:
+                raise ValidationError(_("A new claim cannot start out withdrawn."))
+        else:
+            move = (stored["publication_state"], self.publication_state)
+            if move[0] != move[1] and move not in self.TRANSITIONS:
+                raise ValidationError(
+                    _("A claim cannot go from %(old)s to %(new)s.")
+                    % {"old": self.State(move[0]).label, "new": self.State(move[1]).label}
+                )
+            if stored["published_at"] is not None and (
+                self.published_at != stored["published_at"]
+                or self.published_by_id != stored["published_by_id"]
+            ):
+                raise ValidationError(_("The first publication of a claim is never undone."))
+        if stored is None or stored["rating_id"] != self.rating_id:
+            latest = (
+                StatusChange.objects.filter(claim_id=self.pk).order_by("-created_at", "-id")
+                if self.pk is not None
+                else StatusChange.objects.none()
+            )
+            if self.rating_id != latest.values_list("to_rating_id", flat=True).first():
+                raise ValidationError(_("A claim's rating changes only through a status change."))
 
     @property
     def has_final_rating(self) -> bool:
@@ -388,6 +452,22 @@ class Appearance(models.Model):
         return f"{where}, {self.appeared_on:%Y-%m-%d}"
 
 
+class StatusChangeQuerySet(models.QuerySet):
+    def after_publication(self) -> "StatusChangeQuerySet":
+        """Changes made once the claim had been published: changes of a public verdict."""
+        return self.filter(created_at__gt=models.F("claim__published_at"))
+
+    def on_record(self) -> "StatusChangeQuerySet":
+        """What readers see of the rating history: the verdict the claim was first published
+        with, and every change after. Ratings proposed before publication stay in the admin."""
+        first_verdict = PublicationEvent.objects.filter(
+            status_change=models.OuterRef("pk"), kind=PublicationEvent.Kind.PUBLISHED
+        )
+        return self.filter(
+            Q(created_at__gt=models.F("claim__published_at")) | models.Exists(first_verdict)
+        )
+
+
 class StatusChange(models.Model):
     """One step of a claim's rating history. Append-only: rows are never edited or deleted."""
 
@@ -425,6 +505,8 @@ class StatusChange(models.Model):
     )
     created_at = models.DateTimeField(_("made at"), default=timezone.now, editable=False)
 
+    objects = StatusChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["claim", "created_at", "id"]
         get_latest_by = ["created_at", "id"]
@@ -454,6 +536,81 @@ class StatusChange(models.Model):
     def clean(self):
         if self.facts_known_on and self.facts_known_on > timezone.localdate():
             raise ValidationError({"facts_known_on": _("Facts cannot become known in the future.")})
+
+
+class PublicationEvent(models.Model):
+    """A claim going public, being withdrawn, or coming back: public, dated, append-only.
+
+    The claim's publication state always matches its latest event (the database checks it at
+    commit on PostgreSQL), so a withdrawal and its note stay on the record after the claim is
+    published again.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REPUBLISHED = "republished", _("Published again")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="publication_events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    # The verdict readers saw from this moment: the claim's latest status change then.
+    status_change = models.ForeignKey(
+        StatusChange,
+        verbose_name=_("verdict at the time"),
+        on_delete=models.PROTECT,
+        related_name="publication_events",
+        null=True,
+        blank=True,
+    )
+    note = models.TextField(_("public note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        get_latest_by = ["created_at", "id"]
+        verbose_name = _("publication event")
+        verbose_name_plural = _("publication events")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="withdrawn") | ~Q(note=""),
+                name="publication_event_withdrawal_has_note",
+                violation_error_message=_("A withdrawal needs a public note."),
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(kind="published"),
+                name="publication_event_first_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["-created_at"], name="publication_event_recent_idx")]
+
+    # What each kind leaves the claim as.
+    STATE_AFTER = {
+        Kind.PUBLISHED: Claim.State.PUBLISHED,
+        Kind.REPUBLISHED: Claim.State.PUBLISHED,
+        Kind.WITHDRAWN: Claim.State.WITHDRAWN,
+    }
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("Publication events are append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Publication events are append-only and cannot be deleted."))
 
 
 class Evidence(models.Model):

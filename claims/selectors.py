@@ -1,14 +1,16 @@
-"""Reads shared by the public site, the sitemap and the API.
+"""Reads shared by the public site, the sitemap, the API and the admin's guards.
 
-The rule that keeps drafts private beyond the claims themselves: a claimant, topic, source,
-investigation or publisher is public only through a published claim. It is written once here.
+Two rules are written once here. What readers may see beyond the claims themselves: a
+claimant, topic, source, investigation or publisher is public only through a published claim
+(`reachable`). What belongs to the public record: anything shown on the page of a claim that
+has been published (`on_public_record`), which only a chief editor changes.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
-from sources.models import Investigation, Publisher, Source
+from sources.models import Investigation, InvestigationUpdate, Publisher, Source
 
-from .models import Claim, Claimant, Topic
+from .models import Appearance, Claim, Claimant, ClaimLink, Evidence, Topic
 
 # How each model reaches the claims that cite it.
 PATHS_TO_CLAIMS = {
@@ -16,6 +18,26 @@ PATHS_TO_CLAIMS = {
     Topic: ("claims",),
     Investigation: ("claims",),
     Source: ("evidence__claim", "investigation_updates__investigation__claims"),
+}
+
+# How each model reaches the claims whose page shows it: any one path is enough, and each
+# path is a tuple of relations that must all lead to such a claim ("" is the claim itself).
+# A linked claim shows only when both ends are published.
+SHOWN_ON = {
+    Claim: [("",)],
+    Claimant: [("claims",)],
+    Topic: [("claims",)],
+    Appearance: [("claim",)],
+    Evidence: [("claim",)],
+    ClaimLink: [("from_claim", "to_claim")],
+    Investigation: [("claims",)],
+    InvestigationUpdate: [("investigation__claims",)],
+    Source: [("evidence__claim",), ("investigation_updates__investigation__claims",)],
+    Publisher: [
+        ("sources__evidence__claim",),
+        ("sources__investigation_updates__investigation__claims",),
+        ("investigations__claims",),
+    ],
 }
 
 
@@ -37,3 +59,26 @@ def public_publishers() -> QuerySet:
     return Publisher.objects.filter(
         Q(sources__in=reachable(Source)) | Q(investigations__in=reachable(Investigation))
     ).distinct()
+
+
+def on_public_record(obj: Model) -> bool:
+    """Whether `obj`, as it stands in memory (saved or not), is shown on the page of a claim
+    that has been published, so that changing it changes the public record."""
+    paths = SHOWN_ON.get(type(obj))
+    if not paths:
+        return False
+    claims = Claim.objects.ever_published()
+    return any(all(_leads_to(obj, path, claims) for path in each) for each in paths)
+
+
+def _leads_to(obj: Model, path: str, claims: QuerySet) -> bool:
+    if not path:
+        return obj.pk is not None and claims.filter(pk=obj.pk).exists()
+    head, _, rest = path.partition("__")
+    field = obj._meta.get_field(head)
+    if field.many_to_one and field.concrete:  # a foreign key: follow the value in memory
+        related = getattr(obj, head)
+        return related is not None and _leads_to(related, rest, claims)
+    if obj.pk is None:  # reverse and many-to-many relations of a new row are empty
+        return False
+    return type(obj).objects.filter(pk=obj.pk, **{f"{path}__in": claims}).exists()

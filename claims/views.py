@@ -16,7 +16,17 @@ from sources.models import Investigation, InvestigationUpdate, Source
 
 from .claimreview import as_script_json, claim_review, rating_bounds
 from .filters import ClaimFilter
-from .models import Claim, Claimant, ClaimLink, EditorialPage, Evidence, Rating, StatusChange, Topic
+from .models import (
+    Claim,
+    Claimant,
+    ClaimLink,
+    EditorialPage,
+    Evidence,
+    PublicationEvent,
+    Rating,
+    StatusChange,
+    Topic,
+)
 from .selectors import is_reachable
 from .timeline import claim_as_of
 
@@ -34,9 +44,11 @@ def rating_counts(claims) -> list[tuple[Rating, int]]:
 
 
 def public_changes():
-    """Rating changes of published claims, newest first ("reviewed, no change" left out)."""
+    """Changes of published verdicts, newest first ("reviewed, no change" left out). A claim's
+    first verdict is news of its publication, not a change."""
     return (
         StatusChange.objects.filter(claim__in=Claim.objects.published())
+        .after_publication()
         .exclude(kind=StatusChange.Kind.REVIEWED)
         .select_related("claim", "claim__claimant", "from_rating", "to_rating")
         .order_by("-created_at", "-id")
@@ -104,7 +116,13 @@ def claim_detail_queryset():
         ),
         Prefetch(
             "status_changes",
-            queryset=StatusChange.objects.select_related("from_rating", "to_rating").order_by(
+            queryset=StatusChange.objects.on_record()
+            .select_related("from_rating", "to_rating")
+            .order_by("created_at", "id"),
+        ),
+        Prefetch(
+            "publication_events",
+            queryset=PublicationEvent.objects.select_related("status_change__to_rating").order_by(
                 "created_at", "id"
             ),
         ),

@@ -186,7 +186,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -270,37 +273,48 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; forms carry the token
 SESSION_COOKIE_SAMESITE = "Lax"
+# Only the admin has sessions (factcheck.middleware.AdminSessionMiddleware): an editor is
+# logged out after ADMIN_SESSION_HOURS without an admin request. Saving on every request
+# moves the expiry forward on each admin page; public pages never touch the session.
+SESSION_COOKIE_AGE = int(os.environ.get("ADMIN_SESSION_HOURS", "10")) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 
-# Admin logins: locked after AXES_FAILURE_LIMIT failures in a row from one address for one
-# user name, for AXES_COOLOFF_MINUTES (django-axes). Behind proxies, TRUSTED_PROXY_COUNT says
-# how many X-Forwarded-For entries to skip to reach the client's address.
+# Admin logins (django-axes): a user name is locked for AXES_COOLOFF_MINUTES, from every
+# address, once AXES_FAILURE_LIMIT failures in a row came for it from one address or spread
+# over many (credential stuffing rotates addresses). The price: whoever knows a user name can
+# lock it that long (`manage.py axes_reset_username NAME` unlocks it). Axes takes the worst
+# of the listed counts, so the per-name one, which includes the pair's, decides at one limit.
+# The address is the API throttle's (claims.admin_site.client_address, NUM_PROXIES below).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "claims.admin_site.client_address"
 # django-axes looks for its middleware by name; ours wraps it to run for the admin only.
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 AXES_VERBOSE = False  # our own log lines say what happened (factcheck/audit.py)
-if int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["TRUSTED_PROXY_COUNT"])
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Two-factor login (django-otp, TOTP): anyone with a confirmed device must give a code; with
-# REQUIRE_2FA on, chief editors (who publish and change verdicts) cannot use the admin without.
+# REQUIRE_2FA on, no newsroom account (editor, chief editor, superuser) can use the admin
+# without one.
 REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "Fact-check tracker")
 
 # The newsroom's name: shown on the site and as the ClaimReview author.
 SITE_NAME = os.environ.get("SITE_NAME", "Fact-check tracker")
 
-# The read-only public API (claims/api.py). Anonymous clients are throttled per IP.
+# The read-only public API (claims/api.py). Anonymous clients are throttled per IP: behind
+# TRUSTED_PROXY_COUNT proxies that append to X-Forwarded-For, the address the one facing
+# clients wrote there (that many entries from the right); without, REMOTE_ADDR. DRF's own
+# default would key on the whole header, which a client can vary at will.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -313,6 +327,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_ANON", "600/minute")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

@@ -45,6 +45,8 @@ class InvestigationAdmin(SimpleHistoryAdmin):
     date_hierarchy = "opened_on"
     list_select_related = ["body"]
     inlines = [InvestigationUpdateInline]
+    # Derived: the latest update that names a state, else the initial state.
+    readonly_fields = ["state"]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -63,3 +65,13 @@ class InvestigationUpdateAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         investigation_state_sync(investigation=obj.investigation)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        investigation_state_sync(investigation=obj.investigation)
+
+    def delete_queryset(self, request, queryset):
+        investigations = {update.investigation for update in queryset}
+        super().delete_queryset(request, queryset)
+        for investigation in investigations:
+            investigation_state_sync(investigation=investigation)

@@ -174,12 +174,24 @@ class Investigation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     description = models.TextField(_("description"), blank=True)
     opened_on = models.DateField(_("opened or requested on"), validators=[not_in_future])
+    # Kept apart from `state`, which updates overwrite: "as of" a day before any update that
+    # sets a state, the investigation was in this one.
+    initial_state = models.CharField(
+        _("state when opened or requested"),
+        max_length=20,
+        choices=State,
+        default=State.REQUESTED,
+        help_text=_("Updates that set a state move the current state on from this one."),
+    )
     state = models.CharField(
         _("state"),
         max_length=20,
         choices=State,
         default=State.REQUESTED,
-        help_text=_("Follows the latest update that sets a state."),
+        help_text=_(
+            "Follows the latest update that sets a state; without one, the state when opened "
+            "or requested."
+        ),
     )
     outcome = models.TextField(_("outcome"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -10,11 +10,13 @@ from .models import Investigation, InvestigationUpdate, Source
 def investigation_state_sync(*, investigation: Investigation) -> Investigation:
     """Set the investigation's state from its latest update that names one.
 
-    An investigation whose updates never set a state keeps the state it was created with.
+    When no update names a state (none yet, or the only ones were deleted), the state goes
+    back to the one it was opened or requested in, `initial_state`.
     """
     latest = investigation.updates.exclude(state="").order_by("-happened_on", "-id").first()
-    if latest and latest.state != investigation.state:
-        investigation.state = latest.state
+    state = latest.state if latest else investigation.initial_state
+    if state != investigation.state:
+        investigation.state = state
         investigation.save(update_fields=["state", "updated_at"])
     return investigation
 

@@ -1,5 +1,6 @@
 """Hardened by default: deploy checks, headers, no inline code, error pages, logins, outages."""
 
+import datetime
 import json
 import os
 import re
@@ -9,9 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -154,10 +160,11 @@ def test_the_public_site_and_api_refuse_every_write(client):
 # -- logins ---------------------------------------------------------------------------------
 
 
-def login(client, username: str, password: str = PASSWORD, token: str = ""):
+def login(client, username: str, password: str = PASSWORD, token: str = "", **extra):
     return client.post(
         reverse("admin:login"),
         {"username": username, "password": password, "otp_token": token, "next": "/admin/"},
+        **extra,
     )
 
 
@@ -170,8 +177,45 @@ def newsroom_user(username: str, group: str | None = None):
     return user
 
 
+def newsroom_account(role: str):
+    """An editor, a chief editor (their groups come from a migration) or a superuser."""
+    if role == "superuser":
+        return UserFactory(username="admin", is_superuser=True, password=make_password(PASSWORD))
+    return newsroom_user(role.lower().replace(" ", "-"), role)
+
+
+NEWSROOM_ROLES = ["Editor", "Chief editor", "superuser"]
+
+
 def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def wrong_code(device: TOTPDevice) -> str:
+    return "000000" if current_code(device) != "000000" else "111111"
+
+
+def login_errors(response) -> list[str]:
+    """The error notes the login page shows, as rendered."""
+    return re.findall(r'<p class="errornote">\s*(.*?)\s*</p>', response.content.decode(), re.S)
+
+
+class Clock:
+    """Django's clock (`timezone.now`), stopped, and moved only by the test: no freezegun
+    here. TOTP codes still follow the real time, which the test never moves far."""
+
+    def __init__(self, now: datetime.datetime):
+        self.now = now
+
+    def advance(self, **delta) -> None:
+        self.now += datetime.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    stopped = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", lambda: stopped.now)
+    return stopped
 
 
 def test_repeated_failed_logins_lock_the_account_from_that_address(client, settings):
@@ -187,38 +231,85 @@ def test_repeated_failed_logins_lock_the_account_from_that_address(client, setti
     assert login(client, "chief").status_code == 302  # others are not locked out
 
 
-def test_a_user_with_an_authenticator_must_give_its_code(client, settings):
+def test_failed_logins_for_one_user_name_from_many_addresses_lock_it_from_every_address(
+    client, settings
+):
+    newsroom_user("editor", "Editor")
+    codes = [
+        login(client, "editor", "wrong", REMOTE_ADDR=f"198.51.100.{n}").status_code
+        for n in range(1, settings.AXES_FAILURE_LIMIT + 1)
+    ]
+    assert codes == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    locked = login(client, "editor", REMOTE_ADDR="203.0.113.77")  # a new address, right password
+    assert locked.status_code == 429
+    assert client.get("/admin/", REMOTE_ADDR="203.0.113.77").status_code == 302
+    newsroom_user("chief", "Chief editor")
+    assert login(client, "chief", REMOTE_ADDR="203.0.113.77").status_code == 302
+
+
+def test_a_user_with_an_authenticator_must_give_its_code(client, clock):
     user = newsroom_user("chief", "Chief editor")
     device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    without = login(client, "chief")
-    assert without.status_code == 200
-    assert "Enter the code from your authenticator app" in without.content.decode()
-    wrong = login(client, "chief", token="000000" if current_code(device) != "000000" else "111111")
-    assert "not valid" in wrong.content.decode()
+    assert login(client, "chief").status_code == 200  # no code: the form again
+    assert login(client, "chief", token=wrong_code(device)).status_code == 200
     assert client.get("/admin/").status_code == 302
-    # A wrong code makes the device wait before it checks another, so guesses cannot race.
-    throttled = login(client, "chief", token=current_code(device))
-    assert "Too many wrong codes" in throttled.content.decode()
-    device.throttle_reset()
+    # A wrong code makes the device wait a second before it checks another, so guesses cannot
+    # race: with the clock stopped, even the right code is refused until that second is over.
+    assert login(client, "chief", token=current_code(device)).status_code == 200
+    clock.advance(seconds=1)
     assert login(client, "chief", token=current_code(device)).status_code == 302
     assert client.get("/admin/").status_code == 200
 
 
-def test_with_require_2fa_chief_editors_need_a_device_and_editors_do_not(client, settings):
+def test_a_wrong_password_and_a_wrong_missing_or_early_code_get_the_same_message(client, clock):
+    user = newsroom_user("chief", "Chief editor")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    refusals = {
+        "unknown user": login(client, "nobody", token=current_code(device)),
+        "wrong password": login(client, "chief", "wrong", token=current_code(device)),
+        "no code": login(client, "chief"),
+        "wrong code": login(client, "chief", token=wrong_code(device)),
+        "right code too early": login(client, "chief", token=current_code(device)),
+    }
+    messages = {why: login_errors(response) for why, response in refusals.items()}
+    assert messages["wrong password"] == [
+        "Please enter the correct username and password for a staff account, and the current "
+        "code from your authenticator app if you have one. The fields may be case-sensitive; "
+        "after a wrong code, wait a few seconds before trying again."
+    ]
+    assert all(message == messages["wrong password"] for message in messages.values()), messages
+    assert client.get("/admin/").status_code == 302
+
+
+def test_wrong_codes_count_towards_the_lockout_as_wrong_passwords_do(client, clock, settings):
+    user = newsroom_user("chief", "Chief editor")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    codes = []
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        codes.append(login(client, "chief", token=wrong_code(device)).status_code)
+        clock.advance(minutes=1)  # past the device's own wait, which would refuse anyway
+    assert codes == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    device.throttle_reset()
+    assert login(client, "chief", token=current_code(device)).status_code == 429
+
+
+@pytest.mark.parametrize("role", NEWSROOM_ROLES)
+def test_with_require_2fa_every_newsroom_account_needs_a_device(client, settings, role):
     settings.REQUIRE_2FA = True
-    newsroom_user("chief", "Chief editor")
-    refused = login(client, "chief")
+    user = newsroom_account(role)
+    refused = login(client, user.username)
     assert "Ask an administrator to enrol a device" in refused.content.decode()
     assert client.get("/admin/").status_code == 302
 
-    newsroom_user("editor", "Editor")
-    assert login(client, "editor").status_code == 302
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    assert login(client, user.username, token=current_code(device)).status_code == 302
     assert client.get("/admin/").status_code == 200
 
 
-def test_a_chief_editor_session_without_a_second_factor_is_not_let_in(client, settings):
+@pytest.mark.parametrize("role", NEWSROOM_ROLES)
+def test_with_require_2fa_a_session_without_a_second_factor_is_not_let_in(client, settings, role):
     settings.REQUIRE_2FA = True
-    client.force_login(newsroom_user("chief", "Chief editor"))
+    client.force_login(newsroom_account(role))
     assert client.get("/admin/claims/claim/").status_code == 302
 
 
@@ -243,6 +334,38 @@ def test_passwords_are_checked_by_django_validators(staff_client):
     )
     target.refresh_from_db()
     assert target.check_password(PASSWORD)
+
+
+def test_passwords_need_at_least_twelve_characters():
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("plum-kettle")  # 11
+    assert validate_password("plum-kettle9") is None  # 12
+
+
+def session_expiry(client) -> datetime.datetime:
+    return Session.objects.get(session_key=client.cookies["sessionid"].value).expire_date
+
+
+def test_an_admin_session_ends_after_a_working_day_without_an_admin_request(client, clock):
+    newsroom_user("editor", "Editor")
+    logged_in = login(client, "editor")
+    assert logged_in.status_code == 302
+    assert logged_in.cookies["sessionid"]["max-age"] == 10 * 3600
+    assert session_expiry(client) == clock.now + datetime.timedelta(hours=10)
+
+    clock.advance(hours=9)
+    public = client.get("/claims/")  # public pages neither set the cookie nor extend it
+    assert "sessionid" not in public.cookies
+    assert session_expiry(client) == clock.now + datetime.timedelta(hours=1)
+    admin = client.get("/admin/")  # each admin request moves the expiry forward
+    assert admin.status_code == 200
+    assert admin.cookies["sessionid"]["max-age"] == 10 * 3600
+    assert session_expiry(client) == clock.now + datetime.timedelta(hours=10)
+
+    clock.advance(hours=9)  # 18 hours after logging in, 9 after the last admin page
+    assert client.get("/admin/").status_code == 200
+    clock.advance(hours=10, seconds=1)
+    assert client.get("/admin/").status_code == 302  # to the login page
 
 
 # -- the database going away -------------------------------------------------------------------
@@ -277,8 +400,9 @@ def test_while_the_database_is_down_pages_answer_503_and_recover_after(client, m
     assert client.get(url).status_code == 200  # no restart needed
 
 
-def production_setting(name: str, tmp_path):
-    """A setting's value as factcheck/settings.py gives it in production (DEBUG off)."""
+def production_setting(name: str, tmp_path, **env: str):
+    """A setting's value as factcheck/settings.py gives it in production (DEBUG off), with
+    these environment variables set too."""
     out = subprocess.run(
         [
             sys.executable,
@@ -288,7 +412,7 @@ def production_setting(name: str, tmp_path):
             f"from django.conf import settings; import json; print(json.dumps(settings.{name}))",
         ],
         cwd=ROOT,
-        env=production_env(tmp_path),
+        env={**production_env(tmp_path), **env},
         capture_output=True,
         text=True,
         check=True,
@@ -311,3 +435,86 @@ def test_public_requests_skip_the_admins_middleware_and_the_admin_keeps_it(clien
     assert not hasattr(public.wsgi_request, "user")
     admin = staff_client.get("/admin/claims/claim/")
     assert admin.status_code == 200 and admin.wsgi_request.user == staff_client.user
+
+
+def test_admin_session_hours_sets_how_long_an_idle_admin_session_lasts(tmp_path):
+    assert production_setting("SESSION_COOKIE_AGE", tmp_path) == 10 * 3600
+    assert production_setting("SESSION_COOKIE_AGE", tmp_path, ADMIN_SESSION_HOURS="8") == 8 * 3600
+
+
+# -- behind the proxy --------------------------------------------------------------------------
+
+PROXY = "10.0.0.2"  # what REMOTE_ADDR is for every request that came through the proxy
+
+
+@pytest.fixture
+def api_throttle(monkeypatch):
+    """Two API requests a minute per client; DRF's settings read afresh, and again after."""
+    from django.core.cache import cache
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    cache.clear()
+    api_settings.reload()
+    yield
+    cache.clear()
+    api_settings.reload()
+
+
+@pytest.fixture
+def behind_one_proxy(settings, tmp_path):
+    """The REST_FRAMEWORK settings production gets with TRUSTED_PROXY_COUNT=1."""
+    from rest_framework.settings import api_settings
+
+    num_proxies = production_setting("REST_FRAMEWORK", tmp_path, TRUSTED_PROXY_COUNT="1")[
+        "NUM_PROXIES"
+    ]
+    assert num_proxies == 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": num_proxies}
+    api_settings.reload()
+
+
+def api_status(client, forwarded_for: str, remote_addr: str = PROXY) -> int:
+    return client.get(
+        reverse("api:rating-list"), REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR=forwarded_for
+    ).status_code
+
+
+def test_without_a_proxy_a_forged_x_forwarded_for_does_not_escape_the_api_throttle(
+    client, api_throttle
+):
+    codes = [api_status(client, f"198.51.100.{n}", remote_addr="203.0.113.5") for n in range(4)]
+    assert codes == [200, 200, 429, 429]
+
+
+def test_behind_the_proxy_each_client_has_its_own_api_throttle_and_cannot_forge_another(
+    client, api_throttle, behind_one_proxy
+):
+    # The proxy appends the address it sees; whatever a client sent itself stays to the left.
+    assert [api_status(client, "198.51.100.1") for _ in range(3)] == [200, 200, 429]
+    assert api_status(client, "203.0.113.50, 198.51.100.1") == 429  # a forged entry: same client
+    assert api_status(client, "198.51.100.2") == 200  # another reader behind the same proxy
+
+
+def test_behind_the_proxy_lockouts_count_the_clients_address(client, behind_one_proxy):
+    from axes.models import AccessAttempt
+
+    newsroom_user("editor", "Editor")
+    login(
+        client,
+        "editor",
+        "wrong",
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="203.0.113.50, 198.51.100.1",
+    )
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.1"
+    # A misconfigured count could hand a client's text to the lockout: it is no address.
+    AccessAttempt.objects.all().delete()
+    assert (
+        login(
+            client, "editor", "wrong", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="unknown"
+        ).status_code
+        == 200
+    )
+    assert AccessAttempt.objects.get().ip_address == PROXY

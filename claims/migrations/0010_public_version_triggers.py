@@ -22,11 +22,11 @@ def seed_version(apps, schema_editor):
     PublicVersion.objects.get_or_create(pk=1)
 
 
-def create_triggers(apps, schema_editor):
+def create_triggers(apps, schema_editor, tables=PUBLIC_TABLES):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(POSTGRES_FUNCTION)
-        for table in PUBLIC_TABLES:
+        for table in tables:
             schema_editor.execute(
                 f"DROP TRIGGER IF EXISTS {table}_bump_public_version ON {table}; "
                 f"CREATE TRIGGER {table}_bump_public_version "
@@ -34,7 +34,7 @@ def create_triggers(apps, schema_editor):
                 f"FOR EACH STATEMENT EXECUTE FUNCTION claims_bump_public_version();"
             )
     elif vendor == "sqlite":
-        for table in PUBLIC_TABLES:
+        for table in tables:
             for event in ("INSERT", "UPDATE", "DELETE"):
                 schema_editor.execute(
                     f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_bump AFTER {event} "
@@ -43,9 +43,9 @@ def create_triggers(apps, schema_editor):
                 )
 
 
-def drop_triggers(apps, schema_editor):
+def drop_triggers(apps, schema_editor, tables=PUBLIC_TABLES):
     vendor = schema_editor.connection.vendor
-    for table in PUBLIC_TABLES:
+    for table in tables:
         if vendor == "postgresql":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_bump_public_version ON {table}")
         elif vendor == "sqlite":

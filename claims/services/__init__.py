@@ -7,6 +7,9 @@ loader, an import), which is trusted.
 
 from .importing import ImportContext, claimreview_record_import, claimreview_records_import
 from .workflow import (
+    ACTIONS,
+    Action,
+    available_actions,
     claim_mark_reviewed,
     claim_publish,
     claim_return_to_draft,
@@ -18,6 +21,9 @@ from .workflow import (
 )
 
 __all__ = [
+    "ACTIONS",
+    "Action",
+    "available_actions",
     "ImportContext",
     "claim_mark_reviewed",
     "claim_publish",

@@ -24,6 +24,7 @@ from ..models import (
     Claim,
     Claimant,
     Evidence,
+    PublicationEvent,
     Rating,
     RatingMapping,
     StatusChange,
@@ -288,7 +289,7 @@ def _claims_create(records: list, context: ImportContext) -> None:
         "s", "(SELECT cl.name FROM claims_claimant AS cl WHERE cl.id = s.claimant_id)"
     )
     claim_ids = bulk.insert(Claim, claim_rows, computed={"search_vector": search_vector})
-    bulk.insert(
+    change_ids = bulk.insert(
         StatusChange,
         [
             {
@@ -300,6 +301,19 @@ def _claims_create(records: list, context: ImportContext) -> None:
             for pk, r in zip(claim_ids, reviews, strict=True)
         ],
     )
+    if context.publish:  # published with the imported rating as its verdict
+        bulk.insert(
+            PublicationEvent,
+            [
+                {
+                    "claim_id": row_id,
+                    "kind": PublicationEvent.Kind.PUBLISHED,
+                    "status_change_id": change_id,
+                    "created_at": row["published_at"],
+                }
+                for row, row_id, change_id in zip(claim_rows, claim_ids, change_ids, strict=True)
+            ],
+        )
     bulk.insert(
         Evidence,
         [

@@ -1,19 +1,80 @@
-"""The newsroom's workflow: status changes, submit, publish, withdraw, evidence by URL."""
+"""The newsroom's workflow: one table of actions, and the services that carry them out.
+
+`ACTIONS` declares each action once: who may take it, the claim states it applies to (derived
+from `Claim.TRANSITIONS` for the moves of publication state) and its service. The services
+check the table before writing, the admin renders its buttons from `available_actions()`, and
+the commands call the same services, so no path has a rule of its own.
+"""
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sources.models import Source
 from sources.urls_normal import normalise_url
 
-from ..models import Claim, Evidence, Rating, StatusChange
+from ..models import Claim, Evidence, PublicationEvent, Rating, StatusChange
 
 User = AbstractBaseUser | None
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of the workflow. `to_state` is where it moves publication_state (None for the
+    rating steps, which apply in every state). Once a claim has been published, the steps
+    that touch its verdict also need `published_permission`."""
+
+    name: str
+    label: Promise
+    permission: str
+    to_state: str | None = None
+    published_permission: str | None = None
+    needs_rating: bool = False
+    service: Callable | None = None
+
+    @property
+    def states(self) -> frozenset[str]:
+        if self.to_state is None:
+            return frozenset(Claim.State.values)
+        return frozenset(old for old, new in Claim.TRANSITIONS if new == self.to_state)
+
+    def refusal(self, claim: Claim, user: User) -> Exception | None:
+        """Why `user` may not take this step on `claim` now, or None if they may."""
+        if user is not None:
+            perms = [self.permission]
+            if claim.was_published and self.published_permission:
+                perms.append(self.published_permission)
+            if not user.has_perms(perms):
+                return PermissionDenied(_("You are not allowed to do this."))
+        if claim.publication_state not in self.states:
+            return ValidationError(
+                _("“%(action)s” does not apply to a claim that is %(state)s.")
+                % {"action": self.label, "state": claim.get_publication_state_display().lower()}
+            )
+        if self.needs_rating and claim.rating_id is None:
+            return ValidationError(_("This claim has no rating to confirm yet."))
+        return None
+
+    def allows(self, claim: Claim, user: User) -> bool:
+        return self.refusal(claim, user) is None
+
+    def check(self, claim: Claim, user: User) -> None:
+        refusal = self.refusal(claim, user)
+        if refusal is not None:
+            raise refusal
+
+
+def available_actions(claim: Claim, user: User) -> list[Action]:
+    """The steps `user` may take on `claim` now, in the table's order."""
+    return [action for action in ACTIONS.values() if action.allows(claim, user)]
 
 
 def _require(user: User, *perms: str) -> None:
@@ -34,6 +95,10 @@ def _save_state(claim: Claim, locked: Claim, fields: list[str]) -> Claim:
     return claim
 
 
+def _actor(user: User):
+    return user if user is not None and user.is_authenticated else None
+
+
 @transaction.atomic
 def status_change_record(
     *,
@@ -50,12 +115,19 @@ def status_change_record(
     Editors propose ratings on drafts and claims in review; once a claim has been published
     only a chief editor changes its rating. The claim row is locked first, so two concurrent
     changes to one claim are serialised and each records the rating it really replaced.
-    `at` backdates the record (imports, the demo); it defaults to now.
+    `at` backdates the record (imports, the demo); it defaults to now, and is never earlier
+    than the claim's latest change (the current rating is always the latest change's).
     """
     locked = _lock(claim)
-    _require(user, "claims.add_statuschange")
-    if locked.published_at is not None:
-        _require(user, "claims.rate_published_claim")
+    action = ACTIONS["reviewed" if kind == StatusChange.Kind.REVIEWED else "status"]
+    action.check(locked, user)
+    at = at or timezone.now()
+    latest = locked.status_changes.order_by("-created_at", "-id").first()
+    if latest is not None and at < latest.created_at:
+        raise ValidationError(
+            _("A status change cannot be dated before the claim's latest one (%(at)s).")
+            % {"at": latest.created_at.isoformat()}
+        )
     change = StatusChange(
         claim=locked,
         from_rating=locked.rating,
@@ -63,8 +135,8 @@ def status_change_record(
         facts_known_on=facts_known_on,
         explanation=explanation.strip(),
         kind=kind,
-        created_by=user if user is not None and user.is_authenticated else None,
-        created_at=at or timezone.now(),
+        created_by=_actor(user),
+        created_at=at,
     )
     change.full_clean()
     change.save()
@@ -76,12 +148,11 @@ def status_change_record(
 @transaction.atomic
 def claim_mark_reviewed(*, claim: Claim, explanation: str, user: User = None) -> StatusChange:
     """Record that the claim was re-reviewed after new evidence and its rating stands."""
-    current = Claim.objects.select_related("rating").get(pk=claim.pk).rating
-    if current is None:
-        raise ValidationError(_("This claim has no rating to confirm yet."))
+    current = Claim.objects.select_related("rating").get(pk=claim.pk)
+    ACTIONS["reviewed"].check(current, user)
     return status_change_record(
         claim=claim,
-        to_rating=current,
+        to_rating=current.rating,
         facts_known_on=timezone.localdate(),
         explanation=explanation,
         kind=StatusChange.Kind.REVIEWED,
@@ -89,26 +160,23 @@ def claim_mark_reviewed(*, claim: Claim, explanation: str, user: User = None) ->
     )
 
 
+def _move(claim: Claim, action: str, user: User) -> Claim:
+    locked = _lock(claim)
+    ACTIONS[action].check(locked, user)
+    locked.publication_state = ACTIONS[action].to_state
+    return locked
+
+
 @transaction.atomic
 def claim_submit_for_review(*, claim: Claim, user: User = None) -> Claim:
     """Draft → in review: the editor asks a chief editor to check and publish."""
-    _require(user, "claims.change_claim")
-    locked = _lock(claim)
-    if locked.publication_state != Claim.State.DRAFT:
-        raise ValidationError(_("Only a draft can be sent to review."))
-    locked.publication_state = Claim.State.REVIEW
-    return _save_state(claim, locked, ["publication_state"])
+    return _save_state(claim, _move(claim, "submit", user), ["publication_state"])
 
 
 @transaction.atomic
 def claim_return_to_draft(*, claim: Claim, user: User = None) -> Claim:
     """In review → draft: the claim needs more work before publication."""
-    _require(user, "claims.change_claim")
-    locked = _lock(claim)
-    if locked.publication_state != Claim.State.REVIEW:
-        raise ValidationError(_("Only a claim in review can go back to draft."))
-    locked.publication_state = Claim.State.DRAFT
-    return _save_state(claim, locked, ["publication_state"])
+    return _save_state(claim, _move(claim, "draft", user), ["publication_state"])
 
 
 def publication_problems(claim: Claim) -> list[str]:
@@ -127,27 +195,38 @@ def publication_problems(claim: Claim) -> list[str]:
     return problems
 
 
+def _verdict_at(claim: Claim, at: datetime.datetime) -> StatusChange | None:
+    return claim.status_changes.filter(created_at__lte=at).order_by("-created_at", "-id").first()
+
+
 @transaction.atomic
 def claim_publish(*, claim: Claim, user: User = None, at: datetime.datetime | None = None) -> Claim:
     """Make a claim public after checking it is complete. Chief editors only.
 
-    The first publication time and who published are kept across withdrawals.
+    Recorded as a public event with the verdict readers see from then on: the first
+    publication ("published"), or a return after a withdrawal ("published again"). The first
+    publication time and who published are kept for good.
     """
-    _require(user, "claims.publish_claim")
-    locked = _lock(claim)
-    if locked.publication_state == Claim.State.PUBLISHED:
-        raise ValidationError(_("This claim is already published."))
+    locked = _move(claim, "publish", user)
     problems = publication_problems(locked)
     if problems:
         raise ValidationError(
             _("This claim cannot be published yet. It needs: %(missing)s.")
             % {"missing": "; ".join(problems)}
         )
-    locked.publication_state = Claim.State.PUBLISHED
+    at = at or timezone.now()
+    first = locked.published_at is None
+    PublicationEvent(
+        claim=locked,
+        kind=PublicationEvent.Kind.PUBLISHED if first else PublicationEvent.Kind.REPUBLISHED,
+        status_change=_verdict_at(locked, at),
+        created_by=_actor(user),
+        created_at=at,
+    ).save()
     locked.withdrawal_note = ""
-    if locked.published_at is None:
-        locked.published_at = at or timezone.now()
-        locked.published_by = user if user is not None and user.is_authenticated else None
+    if first:
+        locked.published_at = at
+        locked.published_by = _actor(user)
     return _save_state(
         claim, locked, ["publication_state", "withdrawal_note", "published_at", "published_by"]
     )
@@ -155,14 +234,20 @@ def claim_publish(*, claim: Claim, user: User = None, at: datetime.datetime | No
 
 @transaction.atomic
 def claim_withdraw(*, claim: Claim, note: str, user: User = None) -> Claim:
-    """Take a published claim off the public site, with a public note. Never a deletion."""
-    _require(user, "claims.publish_claim")
-    locked = _lock(claim)
-    if locked.publication_state != Claim.State.PUBLISHED:
-        raise ValidationError(_("Only a published claim can be withdrawn."))
+    """Take a published claim off the public site, with a public note. Never a deletion: the
+    withdrawal stays on the claim's public record, even if it is published again."""
+    locked = _move(claim, "withdraw", user)
     if not note.strip():
         raise ValidationError(_("Withdrawing a claim needs a public note saying why."))
-    locked.publication_state = Claim.State.WITHDRAWN
+    now = timezone.now()
+    PublicationEvent(
+        claim=locked,
+        kind=PublicationEvent.Kind.WITHDRAWN,
+        status_change=_verdict_at(locked, now),
+        note=note.strip(),
+        created_by=_actor(user),
+        created_at=now,
+    ).save()
     locked.withdrawal_note = note.strip()
     return _save_state(claim, locked, ["publication_state", "withdrawal_note"])
 
@@ -205,3 +290,54 @@ def evidence_add_by_url(
     evidence.full_clean()
     evidence.save()
     return evidence, created
+
+
+# The workflow, declared once. Labels are the admin's buttons.
+ACTIONS: dict[str, Action] = {
+    action.name: action
+    for action in [
+        Action(
+            name="submit",
+            label=gettext_lazy("Send to review"),
+            permission="claims.change_claim",
+            to_state=Claim.State.REVIEW,
+            service=claim_submit_for_review,
+        ),
+        Action(
+            name="draft",
+            label=gettext_lazy("Back to draft"),
+            permission="claims.change_claim",
+            to_state=Claim.State.DRAFT,
+            service=claim_return_to_draft,
+        ),
+        Action(
+            name="publish",
+            label=gettext_lazy("Publish"),
+            permission="claims.publish_claim",
+            to_state=Claim.State.PUBLISHED,
+            service=claim_publish,
+        ),
+        Action(
+            name="withdraw",
+            label=gettext_lazy("Withdraw"),
+            permission="claims.publish_claim",
+            to_state=Claim.State.WITHDRAWN,
+            service=claim_withdraw,
+        ),
+        Action(
+            name="status",
+            label=gettext_lazy("Change status"),
+            permission="claims.add_statuschange",
+            published_permission="claims.rate_published_claim",
+            service=status_change_record,
+        ),
+        Action(
+            name="reviewed",
+            label=gettext_lazy("Reviewed, no change"),
+            permission="claims.add_statuschange",
+            published_permission="claims.rate_published_claim",
+            needs_rating=True,
+            service=claim_mark_reviewed,
+        ),
+    ]
+}

@@ -215,6 +215,7 @@ class Command(BaseCommand):
             kind=Investigation.Kind.REGULATORY,
             opened_on=D(2023, 11, 15),
             state=Investigation.State.OPEN,
+            initial_state=Investigation.State.OPEN,
             description="The data-protection authority announced a control procedure targeting "
             "the Ministry of the Interior after the Disclose investigation.",
             updates=[
@@ -234,6 +235,7 @@ class Command(BaseCommand):
             kind=Investigation.Kind.LEGAL,
             opened_on=D(2023, 11, 21),
             state=Investigation.State.REQUESTED,
+            initial_state=Investigation.State.REQUESTED,
             description='The LFI parliamentary group announced it is "in the process of taking '
             'legal action". The court and the procedure are not yet known.',
             updates=[
@@ -253,6 +255,7 @@ class Command(BaseCommand):
             kind=Investigation.Kind.PARLIAMENTARY,
             opened_on=D(2023, 11, 21),
             state=Investigation.State.REQUESTED,
+            initial_state=Investigation.State.REQUESTED,
             description="Requested by LFI deputies. Its fate is uncertain: the group has already "
             'used its annual "drawing right", which would have obtained the '
             "commission de facto.",

@@ -146,6 +146,7 @@ class Command(BaseCommand):
             ("topics", n),
             ("evidence", 10 * n),
             ("status changes", 3 * n),
+            ("publications", n),
             ("appearances", n),
         ]
         self.progress = tqdm(
@@ -231,6 +232,7 @@ class Command(BaseCommand):
                 "kind",
                 "description",
                 "opened_on",
+                "initial_state",
                 "state",
                 "outcome",
                 "created_at",
@@ -244,6 +246,7 @@ class Command(BaseCommand):
                     "regulatory",
                     "",
                     day(),
+                    "requested",
                     rng.choice(["open", "requested", "concluded"]),
                     "",
                     now,
@@ -353,7 +356,7 @@ class Command(BaseCommand):
                     )
                 )
                 previous = to
-        self.copy(
+        change_ids = self.copy(
             "claims_statuschange",
             [
                 "claim_id",
@@ -365,6 +368,16 @@ class Command(BaseCommand):
                 "created_at",
             ],
             iter(changes),
+        )
+        # Each published claim went public with its latest (third) change as the verdict.
+        self.copy(
+            "claims_publicationevent",
+            ["claim_id", "kind", "status_change_id", "note", "created_at"],
+            (
+                (cid, "published", change_ids[3 * index + 2], "", now)
+                for index, cid in enumerate(claim_ids)
+                if claim_rows[index][11] == "published"
+            ),
             returning=False,
         )
         self.copy(
