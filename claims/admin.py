@@ -281,20 +281,20 @@ class ClaimAdmin(SimpleHistoryAdmin):
         return [
             path("similar/", view(self.similar_view), name="claims_claim_similar"),
             path(
-                "<path:object_id>/status/",
+                "<int:object_id>/status/",
                 view(self.change_status_view),
                 name="claims_claim_status",
             ),
             path(
-                "<path:object_id>/reviewed/", view(self.reviewed_view), name="claims_claim_reviewed"
+                "<int:object_id>/reviewed/", view(self.reviewed_view), name="claims_claim_reviewed"
             ),
             path(
-                "<path:object_id>/evidence-by-url/",
+                "<int:object_id>/evidence-by-url/",
                 view(self.evidence_by_url_view),
                 name="claims_claim_evidence_by_url",
             ),
             path(
-                "<path:object_id>/workflow/<str:action>/",
+                "<int:object_id>/workflow/<str:action>/",
                 view(self.workflow_view),
                 name="claims_claim_workflow",
             ),

@@ -287,6 +287,12 @@ class Claim(models.Model):
     # For claims imported from ClaimReview: the review's normalised URL and the claim text,
     # hashed, so importing the same review again finds this claim instead of a new one.
     import_key = models.CharField(max_length=40, blank=True, editable=False)
+    # What the last import left of the claim (services.importing.claim_import_fingerprint): a
+    # later import changes the claim only while it still matches, so a person's edit stands.
+    # A default in the database too: rows written by raw SQL (seed_bench) may leave it out.
+    import_fingerprint = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     withdrawal_note = models.TextField(_("public withdrawal note"), blank=True)
     editor_note = models.TextField(
         _("editors' note"), blank=True, help_text=_("Internal; never shown to readers.")
@@ -350,6 +356,8 @@ class Claim(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
+        if not self.slug:  # an unsaved edit that emptied it: the stable short address
+            return reverse("claims:claim_short", kwargs={"pk": self.pk})
         return reverse("claims:claim_detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     def delete(self, *args, **kwargs):

@@ -64,11 +64,13 @@ def public_publishers() -> QuerySet:
 def on_public_record(obj: Model) -> bool:
     """Whether `obj`, as it stands in memory (saved or not), is shown on the page of a claim
     that has been published, so that changing it changes the public record."""
+    return shown_on(obj, Claim.objects.ever_published())
+
+
+def shown_on(obj: Model, claims: QuerySet) -> bool:
+    """Whether `obj` (saved or not) is shown on the page of one of `claims`."""
     paths = SHOWN_ON.get(type(obj))
-    if not paths:
-        return False
-    claims = Claim.objects.ever_published()
-    return any(all(_leads_to(obj, path, claims) for path in each) for each in paths)
+    return bool(paths) and any(all(_leads_to(obj, path, claims) for path in each) for each in paths)
 
 
 def _leads_to(obj: Model, path: str, claims: QuerySet) -> bool:

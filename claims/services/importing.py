@@ -5,13 +5,21 @@ few statements per table for the whole batch); a record whose claim already exis
 differs, and every record of a batch the database refused, goes through
 `claimreview_record_import` one at a time. Both derive what they write from `_Review`, so a
 record gives the same rows whichever way it goes.
+
+An import is an actor like any editor: it acts as `ImportContext.user` (None, the system, may
+only create drafts and update claims never published), and it changes a claim only while the
+claim is as the last import left it (`claim_import_fingerprint`); otherwise the record is
+`Skipped`, with the reason, and nothing of it is written.
 """
 
 import hashlib
+import json
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,6 +27,7 @@ from django.utils.text import slugify
 from sources.models import Publisher, Source
 
 from .. import bulk
+from ..admin_guards import CHIEF_EDITOR_PERMISSION
 from ..models import (
     Appearance,
     Claim,
@@ -31,16 +40,100 @@ from ..models import (
     normalise_label,
 )
 from ..search import vector_sql
-from .workflow import claim_publish, status_change_record
+from .workflow import ACTIONS, User, claim_publish, status_change_record
 
 UNATTRIBUTED = "Unattributed"
 
+# Why a record's claim is left alone (see `_skip_reason`).
+WITHDRAWN = "withdrawn by an editor since the last import"
+EDITED = "edited since the last import"
+PUBLISHED_BY_NOBODY = "published: import as an editor allowed to change its rating (--as)"
+
+# What the import writes and a person may change too: the claim's part of its fingerprint.
+FINGERPRINTED = (
+    "text",
+    "summary",
+    "claimant_id",
+    "said_on",
+    "language",
+    "rating_id",
+    "publication_state",
+    "version",  # bumped by every save of the editors' form, whatever it changed
+)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record whose claim the import left alone, and why: nothing of the record was
+    written (claim, evidence, appearances, status)."""
+
+    reason: str
+    claim_id: int
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def claim_import_fingerprint(claim: Claim | Mapping) -> str:
+    """A hash of what an import controls and a person could change, from a claim or from a
+    row of its values by attribute name: stored by the import after it wrote the claim, so a
+    later import can tell whether anyone changed the claim since."""
+    if isinstance(claim, Mapping):
+        values = [claim[name] for name in FINGERPRINTED]
+    else:
+        values = [getattr(claim, name) for name in FINGERPRINTED]
+    text = json.dumps(["" if v is None else str(v) for v in values], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def import_permissions(*, publish: bool) -> list[str]:
+    """What an account needs to run an import: the rights an editor uses to create the
+    claims, people, sources, evidence and appearances a record brings, and to rate them
+    (the workflow's own "status" permission); with `publish`, the workflow's "publish" one."""
+    perms = [
+        "claims.add_claim",
+        "claims.change_claim",
+        "claims.add_claimant",
+        "sources.add_publisher",
+        "sources.add_source",
+        "claims.add_evidence",
+        "claims.change_evidence",
+        "claims.add_appearance",
+        ACTIONS["status"].permission,
+    ]
+    if publish:
+        perms.append(ACTIONS["publish"].permission)
+    return perms
+
+
+def import_refusal(user: User, *, publish: bool) -> str | None:
+    """Why `user` may not run this import, or None if they may. The system (None) may
+    import drafts, never publish: a publication is someone's decision."""
+    if user is None:
+        return "publishing imported claims needs an account allowed to publish" if publish else None
+    name = user.get_username()
+    if not user.is_active:
+        return f"{name} is not an active account"
+    if not user.is_staff:
+        return f"{name} is not a staff account"
+    missing = [perm for perm in import_permissions(publish=publish) if not user.has_perm(perm)]
+    if missing:
+        return f"{name} lacks the permission{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+    return None
+
 
 class ImportContext:
-    """What one import run looks up again and again, fetched once."""
+    """What one import run looks up again and again, fetched once, and who runs it: `user`
+    (None for the system) is checked here for everything the run may do, and recorded on
+    the status changes and publications it makes."""
 
-    def __init__(self, *, publish: bool = False):
+    def __init__(self, *, publish: bool = False, user: User = None):
+        refusal = import_refusal(user, publish=publish)
+        if refusal is not None:
+            raise PermissionDenied(refusal)
         self.publish = publish
+        self.user = user
+        self.user_id = user.pk if user is not None else None
         self.ratings = {r.slug: r for r in Rating.objects.all()}
         self.by_label = {normalise_label(r.label): r for r in self.ratings.values()}
         self.by_label.update(
@@ -158,8 +251,9 @@ class _Review:
 def claimreview_records_import(*, records: list, context: ImportContext) -> list:
     """Import a batch of clean ClaimReview records with a few statements per table.
 
-    Returns one outcome per record, in order: "created", "updated", "unchanged", or the
-    exception that kept that record out (the rest of the batch is kept).
+    Returns one outcome per record, in order: "created", "updated", "unchanged", a `Skipped`
+    (its claim is not as the last import left it, or the acting user may not make the
+    change), or the exception that kept that record out (the rest of the batch is kept).
     """
     outcomes: list = [None] * len(records)
     existing = {
@@ -192,73 +286,176 @@ def claimreview_records_import(*, records: list, context: ImportContext) -> list
         try:
             with context.savepoint():
                 outcomes[index] = claimreview_record_import(record=records[index], context=context)
-        except (ValueError, DatabaseError) as error:
+        except (ValueError, ValidationError, DatabaseError) as error:
             outcomes[index] = error
     return outcomes
 
 
+class _Skip(Exception):
+    """Unwinds a record's savepoint: a skipped record leaves no row behind, not even the
+    claimant or publisher it named."""
+
+    def __init__(self, skipped: Skipped):
+        self.skipped = skipped
+
+
 @transaction.atomic
-def claimreview_record_import(*, record, context: ImportContext) -> str:
+def claimreview_record_import(*, record, context: ImportContext) -> str | Skipped:
     """Create or update the claim one ClaimReview record describes, with its claimant, the
     reviewing publisher, the review as a Source linked as evidence, its appearances and a
-    status change for its rating. Returns "created", "updated" or "unchanged".
+    status change for its rating, all made by `context.user`. Returns "created", "updated",
+    "unchanged", or `Skipped` (with the reason) when the claim exists and the import may not
+    change it (`_skip_reason`); a skipped record writes nothing.
 
     Keyed by the review URL and the claim text, so importing the same record again changes
     nothing and a changed rating or text updates the claim in place.
     """
+    try:
+        with context.savepoint():
+            return _record_import(record, context)
+    except _Skip as skip:
+        return skip.skipped
+
+
+def _record_import(record, context: ImportContext) -> str:
     _import_people(context, [record])
     review = _Review.of(record, context)
     fields = review.claim_fields
+    wanted = review.evidence_fields
 
-    claim = Claim.objects.filter(import_key=record.key).first()
-    outcome = "unchanged"
-    if claim is None:
-        claim = Claim(import_key=record.key, **fields)
-        claim.save()
-        outcome = "created"
-    elif any(getattr(claim, name) != value for name, value in fields.items()):
+    # Locked: what is decided from the claim as it stands holds until the writes are done,
+    # whatever an editor saves meanwhile.
+    claim = Claim.objects.select_for_update().filter(import_key=record.key).first()
+    created = claim is None
+    source = Source.objects.filter(normalised_url=record.normalised_url).first()
+    evidence = (
+        Evidence.objects.filter(claim=claim, source=source).first()
+        if not created and source is not None
+        else None
+    )
+    known = set() if created else set(claim.appearances.values_list("url", flat=True))
+    links = [link for link in record.appearances if link not in known]
+
+    if created:
+        claim = Claim(import_key=record.key, created_by_id=context.user_id, **fields)
+        content = rating = True
+    else:
+        content = (
+            any(getattr(claim, name) != value for name, value in fields.items())
+            or (evidence is not None and any(getattr(evidence, n) != v for n, v in wanted.items()))
+            or bool(links)
+        )
+        rating = claim.rating_id != review.rating.pk
+    publishing = context.publish and claim.publication_state != Claim.State.PUBLISHED
+    if not created and not (content or rating or publishing or evidence is None):
+        _fingerprint_adopt([claim])
+        return "unchanged"
+    if not created:
+        reason = _skip_reason(claim, context, content=content, rating=rating, publishing=publishing)
+        if reason is not None:
+            raise _Skip(Skipped(reason=reason, claim_id=claim.pk))
+
+    outcome = "created" if created else "updated"
+    if created or any(getattr(claim, name) != value for name, value in fields.items()):
         for name, value in fields.items():
             setattr(claim, name, value)
-        claim.version += 1
+        if not created:
+            claim.version += 1
         claim.save()
-        outcome = "updated"
 
-    source = Source.objects.filter(normalised_url=record.normalised_url).first()
     if source is None:
         source = Source(**review.source_fields())
         source.save()
-    wanted = review.evidence_fields
-    evidence, made = Evidence.objects.get_or_create(claim=claim, source=source, defaults=wanted)
-    if not made and any(getattr(evidence, name) != value for name, value in wanted.items()):
+    if evidence is None:
+        Evidence.objects.create(claim=claim, source=source, added_by_id=context.user_id, **wanted)
+    elif any(getattr(evidence, name) != value for name, value in wanted.items()):
         for name, value in wanted.items():
             setattr(evidence, name, value)
         evidence.save()
-        outcome = "updated" if outcome == "unchanged" else outcome
 
-    known = set(claim.appearances.values_list("url", flat=True)) if outcome != "created" else set()
-    for link in record.appearances:
-        if link not in known:
-            Appearance.objects.create(
-                claim=claim, medium=Appearance.Medium.ONLINE, url=link, appeared_on=record.said_on
-            )
-            outcome = "updated" if outcome == "unchanged" else outcome
+    for link in links:
+        Appearance.objects.create(
+            claim=claim, medium=Appearance.Medium.ONLINE, url=link, appeared_on=record.said_on
+        )
 
     if claim.rating_id != review.rating.pk:
         status_change_record(
-            claim=claim, to_rating=review.rating, at=record.review_date, **review.status_change()
+            claim=claim,
+            to_rating=review.rating,
+            at=record.review_date,
+            user=context.user,
+            **review.status_change(),
         )
-        outcome = "updated" if outcome == "unchanged" else outcome
+    if publishing:
+        claim_publish(claim=claim, at=record.review_date, user=context.user)
 
-    if context.publish and claim.publication_state != Claim.State.PUBLISHED:
-        claim_publish(claim=claim, at=record.review_date)
-        outcome = "updated" if outcome == "unchanged" else outcome
+    # What the import left, read back as stored: the next import compares with this.
+    stored = Claim.objects.filter(pk=claim.pk).values(*FINGERPRINTED).get()
+    claim.import_fingerprint = claim_import_fingerprint(stored)
+    Claim.objects.filter(pk=claim.pk).update(import_fingerprint=claim.import_fingerprint)
     return outcome
 
 
+def _skip_reason(
+    claim: Claim, context: ImportContext, *, content: bool, rating: bool, publishing: bool
+) -> str | None:
+    """Why the import must leave this existing claim alone, or None if it may change it:
+    `content` (text, summary, evidence, appearances), the `rating`, or by `publishing` it.
+    A person's decision stands over a record's: a withdrawal, an edit since the last import
+    (the claim no longer matches its fingerprint), and every right the workflow gives them."""
+    if claim.publication_state == Claim.State.WITHDRAWN:
+        return WITHDRAWN
+    if claim.import_fingerprint and claim.import_fingerprint != claim_import_fingerprint(claim):
+        return EDITED
+    user = context.user
+    if user is None:
+        return PUBLISHED_BY_NOBODY if claim.was_published else None
+    if rating and (refusal := _action_refusal("status", claim, user)):
+        return refusal
+    # The admin's rule for a published claim's page (admin_guards): a chief editor's change.
+    if content and claim.was_published and not user.has_perm(CHIEF_EDITOR_PERMISSION):
+        return (
+            f"a published claim's text, evidence and appearances are changed by a chief "
+            f"editor ({user.get_username()} lacks {CHIEF_EDITOR_PERMISSION})"
+        )
+    if publishing and (refusal := _action_refusal("publish", claim, user)):
+        return refusal
+    return None
+
+
+def _action_refusal(name: str, claim: Claim, user) -> str | None:
+    """The workflow's refusal of action `name` on `claim` to `user`, as a reason to report,
+    naming the permissions they lack."""
+    action = ACTIONS[name]
+    refusal = action.refusal(claim, user)
+    if refusal is None:
+        return None
+    message = " ".join(getattr(refusal, "messages", [str(refusal)]))  # ValidationError's
+    perms = [action.permission]
+    if claim.was_published and action.published_permission:
+        perms.append(action.published_permission)
+    missing = [perm for perm in perms if not user.has_perm(perm)]
+    if missing:
+        message = f"{message} ({user.get_username()} lacks {', '.join(missing)})"
+    return f"{action.label}: {message}"
+
+
+def _fingerprint_adopt(claims: list[Claim]) -> None:
+    """Claims imported before fingerprints existed, found unchanged by a record: they are as
+    the import would leave them, so they get their fingerprint now."""
+    adopted = [claim for claim in claims if not claim.import_fingerprint]
+    for claim in adopted:
+        claim.import_fingerprint = claim_import_fingerprint(claim)
+    if adopted:
+        Claim.objects.bulk_update(adopted, ["import_fingerprint"])
+
+
 def _claims_create(records: list, context: ImportContext) -> None:
-    """New claims for these records (none exists yet), with all they come with, in bulk."""
+    """New claims for these records (none exists yet), with all they come with, in bulk,
+    made by `context.user`: the same rows `claimreview_record_import` would write."""
     _import_people(context, records)
     now = timezone.now()
+    user_id = context.user_id
     reviews = [_Review.of(record, context) for record in records]
     claim_rows = []
     for review in reviews:
@@ -267,11 +464,16 @@ def _claims_create(records: list, context: ImportContext) -> None:
             "import_key": record.key,
             "slug": slugify(record.claim)[:80].rstrip("-") or "claim",
             "rating_id": review.rating.pk,
+            "publication_state": Claim.State.DRAFT,
+            "version": 1,
+            "created_by_id": user_id,
             **review.claim_fields,
         }
         if context.publish:
             row["publication_state"] = Claim.State.PUBLISHED
             row["published_at"] = record.review_date or now
+            row["published_by_id"] = user_id
+        row["import_fingerprint"] = claim_import_fingerprint(row)  # the row as written
         claim_rows.append(row)
 
     sources = {}
@@ -295,6 +497,7 @@ def _claims_create(records: list, context: ImportContext) -> None:
             {
                 "claim_id": pk,
                 "to_rating_id": r.rating.pk,
+                "created_by_id": user_id,
                 "created_at": r.record.review_date or now,
                 **r.status_change(),
             }
@@ -309,6 +512,7 @@ def _claims_create(records: list, context: ImportContext) -> None:
                     "claim_id": row_id,
                     "kind": PublicationEvent.Kind.PUBLISHED,
                     "status_change_id": change_id,
+                    "created_by_id": user_id,
                     "created_at": row["published_at"],
                 }
                 for row, row_id, change_id in zip(claim_rows, claim_ids, change_ids, strict=True)
@@ -317,7 +521,12 @@ def _claims_create(records: list, context: ImportContext) -> None:
     bulk.insert(
         Evidence,
         [
-            {"claim_id": pk, "source_id": source_ids[r.record.normalised_url], **r.evidence_fields}
+            {
+                "claim_id": pk,
+                "source_id": source_ids[r.record.normalised_url],
+                "added_by_id": user_id,
+                **r.evidence_fields,
+            }
             for pk, r in zip(claim_ids, reviews, strict=True)
         ],
     )
@@ -338,7 +547,11 @@ def _claims_create(records: list, context: ImportContext) -> None:
 
 def _unchanged(records: list, indexes: list[int], existing: dict, context) -> set[int]:
     """Which of these records would change nothing in the claim they already have: read in
-    three queries, so a second import of the same file writes nothing and costs little."""
+    three queries, so a second import of the same file writes nothing and costs little.
+
+    Whatever the claim's state: a record that would change nothing is "unchanged", not
+    skipped, even on a claim withdrawn or edited since (only a change is refused). A claim
+    imported before fingerprints existed gets its fingerprint here."""
     claims = {
         records[i].key: existing[records[i].key] for i in indexes if records[i].key in existing
     }
@@ -354,12 +567,18 @@ def _unchanged(records: list, indexes: list[int], existing: dict, context) -> se
     links: dict[int, set[str]] = {}
     for claim_id, url in Appearance.objects.filter(claim_id__in=ids).values_list("claim_id", "url"):
         links.setdefault(claim_id, set()).add(url)
-    _import_people(context, [records[i] for i in indexes])
+    # Only those who exist: a record naming someone new changes its claim, and goes one by
+    # one, where a record skipped takes the new row back with it.
+    _import_people(context, [records[i] for i in indexes], create=False)
     same = set()
     for index in indexes:
         record = records[index]
         claim = claims.get(record.key)
-        if claim is None:
+        if (
+            claim is None
+            or _publisher_slug(record) not in context.publishers
+            or _claimant_slug(record) not in context.claimants
+        ):
             continue
         review = _Review.of(record, context)
         if (
@@ -370,6 +589,7 @@ def _unchanged(records: list, indexes: list[int], existing: dict, context) -> se
             and (not context.publish or claim.publication_state == Claim.State.PUBLISHED)
         ):
             same.add(index)
+    _fingerprint_adopt([claims[records[i].key] for i in same])
     return same
 
 
@@ -389,12 +609,13 @@ def _slug(text: str, prefix: str) -> str:
     return slug
 
 
-def _import_people(context: ImportContext, records: list) -> None:
+def _import_people(context: ImportContext, records: list, *, create: bool = True) -> None:
     """Put every publisher and claimant these records name in the context: fetched by slug
-    in one query per model, the missing ones created in one insert."""
+    in one query per model, the missing ones created in one insert (unless not `create`)."""
     publishers = _missing(context.publishers, records, _publisher_slug)
     if publishers:
         context.publishers.update(Publisher.objects.in_bulk(list(publishers), field_name="slug"))
+    if publishers and create:
         publishers = {s: r for s, r in publishers.items() if s not in context.publishers}
         taken = set(
             Publisher.objects.filter(
@@ -417,6 +638,7 @@ def _import_people(context: ImportContext, records: list) -> None:
     claimants = _missing(context.claimants, records, _claimant_slug)
     if claimants:
         context.claimants.update(Claimant.objects.in_bulk(list(claimants), field_name="slug"))
+    if claimants and create:
         created = [
             {
                 "slug": slug,

@@ -1,19 +1,41 @@
 import json
+import os
 import tempfile
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
+from claims import claimreview_import
 from claims.claimreview_import import clean_text, clean_url, parse_datetime
-from claims.models import Claim, RatingMapping, StatusChange
+from claims.models import Claim, Claimant, PublicationEvent, RatingMapping, StatusChange
 from claims.search import search_claims, uses_full_text
-from sources.models import Source
-from tests.factories import AppearanceFactory, published_claim, rating
+from claims.services import claim_withdraw
+from claims.services.importing import EDITED, PUBLISHED_BY_NOBODY, WITHDRAWN
+from sources.models import Publisher, Source
+from tests.factories import AppearanceFactory, UserFactory, published_claim, rating
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "claimreview"
+
+
+def member(group: str, username: str):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def chief(db):
+    return member("Chief editor", "chief")
+
+
+@pytest.fixture
+def editor(db):
+    return member("Editor", "editor")
 
 
 def run_import(*files: str, **options) -> dict:
@@ -58,11 +80,32 @@ def test_messy_records_import_with_the_right_counts():
     }
 
 
+def _parse_noting_the_process(raw):
+    """parse_record, noting on the record which process parsed it (pickled back with it)."""
+    record = claimreview_import.parse_record(raw)
+    record.parsed_in = os.getpid()
+    return record
+
+
 def test_files_larger_than_a_batch_are_parsed_ahead_in_a_second_process(monkeypatch):
     from claims.management.commands import import_claimreview
 
     monkeypatch.setattr(import_claimreview, "BATCH_SIZE", 3)  # messy.json: four chunks
+    monkeypatch.setattr(import_claimreview, "parse_record", _parse_noting_the_process)
+    parsed_in: dict[str, set[int]] = {}
+    write = import_claimreview.claimreview_records_import
+
+    def noting_records_import(*, records, context):
+        for record in records:
+            parsed_in.setdefault(record.url.split("/")[2], set()).add(record.parsed_in)
+        return write(records=records, context=context)
+
+    monkeypatch.setattr(import_claimreview, "claimreview_records_import", noting_records_import)
     report = run_import("messy.json", "feed.json")
+    # messy.json's chunks were all parsed by one other process; feed.json, one chunk, here.
+    messy = set().union(*(pids for host, pids in parsed_in.items() if "dpa" not in host))
+    assert len(messy) == 1 and os.getpid() not in messy
+    assert parsed_in["dpa.example.de"] == {os.getpid()}
     counts = report["counts"]
     assert (counts["read"], counts["created"], counts["duplicate"], counts["rejected"]) == (
         12,
@@ -238,10 +281,18 @@ def test_a_file_that_decodes_to_a_million_objects_is_rejected_within_bounded_mem
 
     path = tmp_path / "laughs.json"
     path.write_text("[" + ",".join(["{}"] * 1_000_000) + "]")  # 3 MB on disk
+    report = tmp_path / "report.json"
     tracemalloc.start()
-    call_command("import_claimreview", str(path), show=0, stdout=StringIO())
+    call_command("import_claimreview", str(path), show=0, report=str(report), stdout=StringIO())
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    rejected = json.loads(report.read_text())["rejected"]
+    assert rejected == [
+        {
+            "position": f"{path}: file",
+            "reason": "more than 500,000 JSON objects in one file: split it",
+        }
+    ]
     assert not Claim.objects.exists()
     assert peak < 256 * 2**20, f"peak {peak / 2**20:.0f} MiB"  # it took 512 MiB unbounded
 
@@ -255,9 +306,9 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path, mon
     assert not Claim.objects.exists()
 
 
-def test_a_published_import_shows_on_cached_pages_at_once(client):
+def test_a_published_import_shows_on_cached_pages_at_once(client, chief):
     assert "Windräder" not in client.get("/claims/").content.decode()
-    run_import("feed.json", publish=True)
+    run_import("feed.json", publish=True, username="chief")
     assert "Windräder verursachen Dürre" in client.get("/claims/").content.decode()
 
 
@@ -286,14 +337,15 @@ def test_a_mapping_added_in_the_admin_is_used_on_the_next_import():
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("not_utf8.json", "not UTF-8 text"),
-        ("deep.json", "nested"),
+        ("not_utf8.json", "not UTF-8 text (byte "),
+        ("deep.json", "JSON nested "),
     ],
 )
 def test_unreadable_files_are_rejected_whole_without_writing(name, reason):
     report = run_import(name)
     assert report["counts"]["rejected"] == 1
-    assert reason in report["rejected"][0]["reason"]
+    assert report["rejected"][0]["position"] == f"{FIXTURES / name}: file"
+    assert report["rejected"][0]["reason"].startswith(reason)
     assert not Claim.objects.exists()
 
 
@@ -309,11 +361,298 @@ def test_dry_run_reports_without_writing():
     assert not Claim.objects.exists() and not Source.objects.exists()
 
 
-def test_publish_makes_imported_claims_public(client):
-    run_import("feed.json", publish=True)
+def test_publish_makes_imported_claims_public(client, chief):
+    run_import("feed.json", publish=True, username="chief")
     claim = Claim.objects.get(text="Windräder verursachen Dürre")
     assert claim.publication_state == Claim.State.PUBLISHED
     assert client.get(claim.get_absolute_url()).status_code == 200
+
+
+# -- the import as an actor: who it acts as, and what it leaves alone --------------------------
+
+
+def import_records(tmp_path, records: list, *args: str) -> dict:
+    """Import `records` (written to a file of this test's own) with these options; the
+    report, with the summary printed as `report["stdout"]`."""
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(records))
+    report = tmp_path / "report.json"
+    out = StringIO()
+    call_command("import_claimreview", str(path), *args, report=str(report), stdout=out)
+    return {**json.loads(report.read_text()), "stdout": out.getvalue()}
+
+
+def rerated(**changes) -> dict:
+    """The good record, re-reviewed a month later to a new verdict."""
+    return good_record(
+        datePublished="2023-06-01", reviewRating={"alternateName": "True"}, **changes
+    )
+
+
+def nothing_written() -> bool:
+    return not (Claim.objects.exists() or Source.objects.exists() or Publisher.objects.exists())
+
+
+def test_a_reimport_with_publish_leaves_a_claim_a_chief_editor_withdrew_withdrawn(tmp_path, chief):
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+    claim = Claim.objects.get()
+    claim_withdraw(claim=claim, note="The review we relied on was retracted.", user=chief)
+
+    report = import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+
+    claim.refresh_from_db()
+    assert claim.publication_state == Claim.State.WITHDRAWN
+    assert claim.withdrawal_note == "The review we relied on was retracted."
+    assert list(claim.publication_events.values_list("kind", flat=True)) == [
+        PublicationEvent.Kind.PUBLISHED,
+        PublicationEvent.Kind.WITHDRAWN,
+    ]
+    assert report["counts"]["skipped"] == 1
+    assert [(s["claim"], s["reason"]) for s in report["skipped"]] == [(claim.pk, WITHDRAWN)]
+    assert report["skipped"][0]["key"] == claim.import_key
+    assert report["skipped"][0]["position"].endswith("records.json: 0")
+
+
+def test_a_changed_record_leaves_a_withdrawn_claim_as_it_is(tmp_path, chief):
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+    claim = Claim.objects.get()
+    claim_withdraw(claim=claim, note="Retracted.", user=chief)
+
+    report = import_records(tmp_path, [rerated()], "--as=chief")
+
+    assert [s["reason"] for s in report["skipped"]] == [WITHDRAWN]
+    claim.refresh_from_db()
+    assert claim.rating == rating("false") and claim.status_changes.count() == 1
+
+
+def test_an_identical_record_on_a_withdrawn_claim_is_unchanged_not_skipped(tmp_path, chief):
+    # Documented: only a record that would change its claim is skipped.
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+    claim_withdraw(claim=Claim.objects.get(), note="Retracted.", user=chief)
+    report = import_records(tmp_path, [good_record()], "--as=chief")
+    assert (report["counts"]["unchanged"], report["counts"].get("skipped", 0)) == (1, 0)
+
+
+def test_a_reimport_leaves_a_claim_a_chief_editor_edited_since(tmp_path, chief):
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+    claim = Claim.objects.get()
+    claim.text = "A claim, in the words a chief editor chose"  # as the admin's form saves it
+    claim.version += 1
+    claim.save()
+
+    report = import_records(tmp_path, [rerated(headline="A new headline")], "--as=chief")
+
+    assert [s["reason"] for s in report["skipped"]] == [EDITED]
+    claim.refresh_from_db()
+    assert claim.text == "A claim, in the words a chief editor chose"
+    assert claim.rating == rating("false") and claim.status_changes.count() == 1
+    assert claim.evidence.get().excerpt == "False"
+
+
+def test_a_skipped_record_leaves_no_row_behind(tmp_path):
+    import_records(tmp_path, [good_record()])
+    claim = Claim.objects.get()
+    claim.summary = "Our own summary."
+    claim.version += 1
+    claim.save()
+    before = (Claimant.objects.count(), Source.objects.count(), claim.appearances.count())
+
+    report = import_records(
+        tmp_path,
+        [
+            rerated(
+                itemReviewed={"author": {"name": "A new claimant"}, "url": "https://t.example/1"}
+            )
+        ],
+    )
+
+    assert [s["reason"] for s in report["skipped"]] == [EDITED]
+    assert not Claimant.objects.filter(name="A new claimant").exists()
+    assert (Claimant.objects.count(), Source.objects.count(), claim.appearances.count()) == before
+
+
+def test_a_chief_editor_import_changes_a_published_rating_as_themselves(tmp_path, chief):
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+
+    report = import_records(tmp_path, [rerated()], "--as=chief")
+
+    assert report["counts"]["updated"] == 1
+    claim = Claim.objects.get()
+    assert claim.rating == rating("true")
+    change = claim.status_changes.latest()
+    assert (change.to_rating, change.created_by) == (rating("true"), chief)
+    # What this import left is the new fingerprint: the same record again changes nothing.
+    assert import_records(tmp_path, [rerated()], "--as=chief")["counts"]["unchanged"] == 1
+
+
+def test_an_editor_import_may_not_change_a_published_rating(tmp_path, chief, editor):
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+
+    report = import_records(tmp_path, [rerated()], "--as=editor")
+
+    assert [s["reason"] for s in report["skipped"]] == [
+        "Change status: You are not allowed to do this. (editor lacks claims.rate_published_claim)"
+    ]
+    claim = Claim.objects.get()
+    assert claim.rating == rating("false") and claim.status_changes.count() == 1
+
+
+def test_an_editor_import_may_not_change_what_a_published_claim_says(tmp_path, chief, editor):
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+
+    report = import_records(tmp_path, [good_record(reviewBody="A new summary.")], "--as=editor")
+
+    assert [s["reason"] for s in report["skipped"]] == [
+        "a published claim's text, evidence and appearances are changed by a chief editor "
+        "(editor lacks claims.publish_claim)"
+    ]
+    assert Claim.objects.get().summary == "Checks: “False”."
+
+
+def test_an_import_without_an_account_leaves_published_claims_alone(tmp_path, chief):
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+
+    report = import_records(tmp_path, [rerated()])
+
+    assert [s["reason"] for s in report["skipped"]] == [PUBLISHED_BY_NOBODY]
+    assert Claim.objects.get().rating == rating("false")
+
+
+def test_an_import_without_an_account_still_updates_drafts(tmp_path):
+    import_records(tmp_path, [good_record()])
+    report = import_records(tmp_path, [rerated()])
+    assert report["counts"]["updated"] == 1
+    change = Claim.objects.get().status_changes.latest()
+    assert (change.to_rating, change.created_by) == (rating("true"), None)
+
+
+def test_the_summary_counts_skipped_records_by_reason(tmp_path, chief):
+    import_records(tmp_path, [good_record(), good_record(url="https://checks.example.org/2")])
+    first, second = Claim.objects.order_by("id")
+    for claim in (first, second):
+        claim.version += 1
+        claim.save()
+
+    report = import_records(
+        tmp_path, [rerated(), rerated(url="https://checks.example.org/2")], "--as=chief"
+    )
+
+    lines = report["stdout"].splitlines()
+    assert "  skipped    2" in lines
+    assert f"         2  {EDITED}" in lines
+    assert f"  skipped {report['skipped'][0]['position']} (claim {first.pk}): {EDITED}" in lines
+
+
+def test_publish_without_an_account_is_refused_and_writes_nothing(tmp_path):
+    with pytest.raises(CommandError) as refused:
+        import_records(tmp_path, [good_record()], "--publish")
+    assert str(refused.value) == (
+        "--publish needs --as USER: an account allowed to publish (a chief editor)"
+    )
+    assert refused.value.returncode == 1  # manage.py's exit status
+    assert nothing_written()
+
+
+def test_an_unknown_account_is_refused_and_writes_nothing(tmp_path):
+    with pytest.raises(CommandError, match=r"^--as nobody: no such user$"):
+        import_records(tmp_path, [good_record()], "--as=nobody")
+    assert nothing_written()
+
+
+def test_an_editor_may_not_publish_an_import(tmp_path, editor):
+    with pytest.raises(CommandError, match=r"^--as editor: editor lacks .*claims\.publish_claim$"):
+        import_records(tmp_path, [good_record()], "--publish", "--as=editor")
+    assert nothing_written()
+
+
+def test_an_account_without_the_rights_to_import_is_refused(tmp_path):
+    UserFactory(username="reader")  # staff, in no group
+    with pytest.raises(CommandError, match=r"claims\.add_claim, claims\.change_claim"):
+        import_records(tmp_path, [good_record()], "--as=reader")
+    assert nothing_written()
+
+
+def test_an_inactive_account_is_refused(tmp_path, chief):
+    chief.is_active = False
+    chief.save()
+    with pytest.raises(CommandError, match=r"^--as chief: chief is not an active account$"):
+        import_records(tmp_path, [good_record()], "--as=chief")
+    assert nothing_written()
+
+
+def _published_by(claim: Claim):
+    events = claim.publication_events.all()
+    return (
+        claim.published_by,
+        [(e.kind, e.created_by) for e in events],
+        [change.created_by for change in claim.status_changes.all()],
+    )
+
+
+def test_a_published_import_records_who_published_in_bulk(tmp_path, chief, monkeypatch):
+    from claims.services import importing
+
+    bulk_creates = []
+    create = importing._claims_create
+    monkeypatch.setattr(
+        importing,
+        "_claims_create",
+        lambda records, context: bulk_creates.append(records) or create(records, context),
+    )
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+
+    assert len(bulk_creates) == 1  # COPY on PostgreSQL
+    claim = Claim.objects.get()
+    assert claim.created_by == chief
+    assert _published_by(claim) == (chief, [(PublicationEvent.Kind.PUBLISHED, chief)], [chief])
+    assert claim.evidence.get().added_by == chief
+
+
+def test_a_published_import_records_who_published_one_by_one(tmp_path, chief):
+    import_records(tmp_path, [good_record()])  # a draft, made by the system
+
+    report = import_records(tmp_path, [rerated()], "--publish", "--as=chief")
+
+    assert report["counts"]["updated"] == 1
+    claim = Claim.objects.get()
+    assert claim.rating == rating("true")
+    assert _published_by(claim) == (
+        chief,
+        [(PublicationEvent.Kind.PUBLISHED, chief)],
+        [None, chief],
+    )
+
+
+def test_a_claim_gets_the_same_fingerprint_whichever_path_writes_it(tmp_path, monkeypatch):
+    from django.db import DatabaseError
+
+    from claims.services import importing
+
+    import_records(tmp_path, [good_record()])  # in bulk
+    monkeypatch.setattr(
+        importing, "_claims_create", lambda *a: (_ for _ in ()).throw(DatabaseError)
+    )
+    # The same claim in every field a fingerprint reads, under another review URL: one by one.
+    import_records(tmp_path, [good_record(url="https://checks.example.org/again")])
+
+    bulk, one_by_one = Claim.objects.order_by("id")
+    assert bulk.import_key != one_by_one.import_key
+    assert bulk.import_fingerprint == one_by_one.import_fingerprint
+    assert bulk.import_fingerprint == importing.claim_import_fingerprint(bulk)
+    assert len(bulk.import_fingerprint) == 64
+
+
+def test_a_claim_imported_before_fingerprints_is_updated_and_gets_one(tmp_path):
+    from claims.services.importing import claim_import_fingerprint
+
+    import_records(tmp_path, [good_record()])
+    Claim.objects.update(import_fingerprint="")
+
+    assert import_records(tmp_path, [rerated()])["counts"]["updated"] == 1
+
+    claim = Claim.objects.get()
+    assert claim.rating == rating("true")
+    assert claim.import_fingerprint == claim_import_fingerprint(claim)
 
 
 def test_export_lists_only_published_final_verdicts(client):
@@ -362,7 +701,8 @@ def test_export_then_import_into_an_empty_database_reproduces_the_published_clai
 
     reseed_migration_data()
     assert not Claim.objects.exists()
-    call_command("import_claimreview", str(path), publish=True, stdout=StringIO())
+    member("Chief editor", "chief")
+    call_command("import_claimreview", str(path), "--publish", "--as=chief", stdout=StringIO())
     assert snapshot() == before
     assert not Claim.objects.filter(text="A draft never leaves").exists()
 

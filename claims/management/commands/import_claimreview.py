@@ -8,6 +8,8 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
@@ -15,6 +17,7 @@ from tqdm import tqdm
 from claims import bulk
 from claims.claimreview_import import Rejected, parse_record, read_records
 from claims.services import ImportContext, claimreview_records_import
+from claims.services.importing import Skipped
 
 # Records written together: big enough that each table costs a few statements per batch,
 # small enough that a batch the database refuses is cheap to redo record by record.
@@ -66,28 +69,55 @@ class DryRunRollback(Exception):
 class Command(BaseCommand):
     help = (
         "Import ClaimReview records from JSON arrays, schema.org DataFeeds, JSON Lines or Google "
-        "Fact Check Tools API responses. Re-importing the same records changes nothing."
+        "Fact Check Tools API responses. Re-importing the same records changes nothing. A claim "
+        "is changed only while it is as the last import left it: a record whose claim was "
+        "withdrawn or edited since, or that --as USER may not change, is skipped with the "
+        "reason (a record that would change nothing is counted unchanged, whatever its claim's "
+        "state). Without --as the import is the system: drafts only, never a published claim."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument("--dry-run", action="store_true", help="Report without writing.")
         parser.add_argument(
-            "--publish", action="store_true", help="Publish imported claims (default: drafts)."
+            "--publish",
+            action="store_true",
+            help="Publish imported claims (default: drafts). Needs --as a chief editor.",
         )
         parser.add_argument(
-            "--report", help="Write every rejected record and unmapped rating to this JSON file."
+            "--as",
+            dest="username",
+            metavar="USER",
+            help="Act as this newsroom account, checked like any editor; status changes and "
+            "publications record it. Needed for --publish and to change published claims.",
         )
         parser.add_argument(
-            "--show", type=int, default=20, help="How many rejected records to list (default 20)."
+            "--report",
+            help="Write every rejected and skipped record and unmapped rating to this JSON file.",
+        )
+        parser.add_argument(
+            "--show",
+            type=int,
+            default=20,
+            help="How many rejected and skipped records to list (default 20).",
         )
 
-    def handle(self, *args, paths, dry_run, publish, report, show, **options):
+    def handle(self, *args, paths, dry_run, publish, report, show, username=None, **options):
         self.counts = Counter()
         self.rejected: list[tuple[str, str]] = []  # the first MAX_REJECTIONS_KEPT, by position
         self.reasons: Counter = Counter()
+        self.skipped: list[dict] = []  # the first MAX_REJECTIONS_KEPT, by position
+        self.skip_reasons: Counter = Counter()
+        if publish and not username:
+            raise CommandError(
+                "--publish needs --as USER: an account allowed to publish (a chief editor)"
+            )
+        user = self.acting_user(username) if username else None
         started = time.perf_counter()
-        context = ImportContext(publish=publish)
+        try:
+            context = ImportContext(publish=publish, user=user)
+        except PermissionDenied as error:
+            raise CommandError(f"--as {username}: {error}") from None
         try:
             with transaction.atomic():
                 bulk.defer_index_merges()
@@ -105,12 +135,21 @@ class Command(BaseCommand):
                     {
                         "counts": self.counts,
                         "rejected": [{"position": p, "reason": r} for p, r in self.rejected],
+                        "skipped": self.skipped,
                         "unmapped_ratings": context.unmapped,
                     },
                     handle,
                     ensure_ascii=False,
                     indent=1,
                 )
+
+    def acting_user(self, username: str):
+        """The account the import acts as. What it may do is checked by ImportContext."""
+        User = get_user_model()
+        try:
+            return User._default_manager.get_by_natural_key(username)
+        except User.DoesNotExist:
+            raise CommandError(f"--as {username}: no such user") from None
 
     def import_file(self, path: str, context: ImportContext) -> None:
         try:
@@ -146,8 +185,10 @@ class Command(BaseCommand):
         if not batch:
             return
         outcomes = claimreview_records_import(records=[r for _, r in batch], context=context)
-        for (where, _), outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, Exception):  # one record's problem, not the run's
+        for (where, record), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, Skipped):
+                self.skip(where, record.key, outcome)
+            elif isinstance(outcome, Exception):  # one record's problem, not the run's
                 self.reject(
                     where,
                     f"could not be stored ({type(outcome).__name__}: "
@@ -156,6 +197,19 @@ class Command(BaseCommand):
             else:
                 self.counts[outcome] += 1
         progress.update(len(batch))
+
+    def skip(self, where: str, key: str, skipped: Skipped) -> None:
+        self.counts["skipped"] += 1
+        self.skip_reasons[skipped.reason] += 1
+        if len(self.skipped) < MAX_REJECTIONS_KEPT:
+            self.skipped.append(
+                {
+                    "position": where,
+                    "key": key,
+                    "claim": skipped.claim_id,
+                    "reason": skipped.reason,
+                }
+            )
 
     def reject(self, where: str, reason: str) -> None:
         self.counts["rejected"] += 1
@@ -176,10 +230,20 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name:<10} {c[name]}")
         for reason, count in self.reasons.most_common():
             self.stdout.write(f"    {count:>6}  {reason}")
+        # After the five counts above, which scripts read by position (bench/run.py).
+        self.stdout.write(f"  {'skipped':<10} {c['skipped']}")
+        for reason, count in self.skip_reasons.most_common():
+            self.stdout.write(f"    {count:>6}  {reason}")
         for where, reason in self.rejected[:show]:
             self.stdout.write(f"  rejected {where}: {reason}")
         if c["rejected"] > show:
             self.stdout.write(f"  … {c['rejected'] - show} more (use --report FILE)")
+        for entry in self.skipped[:show]:
+            self.stdout.write(
+                f"  skipped {entry['position']} (claim {entry['claim']}): {entry['reason']}"
+            )
+        if c["skipped"] > show:
+            self.stdout.write(f"  … {c['skipped'] - show} more skipped (use --report FILE)")
         if context.unmapped:
             total = sum(context.unmapped.values())
             self.stdout.write(
