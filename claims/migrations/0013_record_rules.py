@@ -116,6 +116,26 @@ CREATE CONSTRAINT TRIGGER claims_publicationevent_record_rules
     AFTER INSERT ON claims_publicationevent
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION claims_check_record_trigger();
 
+-- A claim's history grows at its end only: nothing is slipped in before its latest entry.
+CREATE OR REPLACE FUNCTION claims_append_at_end() RETURNS trigger AS $$
+DECLARE
+    latest timestamptz;
+BEGIN
+    EXECUTE format('SELECT max(created_at) FROM %I WHERE claim_id = $1', TG_TABLE_NAME)
+        INTO latest USING NEW.claim_id;
+    IF latest IS NOT NULL AND NEW.created_at < latest THEN
+        RAISE EXCEPTION 'claim %: % is dated before the latest entry of its history',
+            NEW.claim_id, TG_TABLE_NAME USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS claims_statuschange_at_end ON claims_statuschange;
+CREATE TRIGGER claims_statuschange_at_end BEFORE INSERT ON claims_statuschange
+    FOR EACH ROW EXECUTE FUNCTION claims_append_at_end();
+DROP TRIGGER IF EXISTS claims_publicationevent_at_end ON claims_publicationevent;
+CREATE TRIGGER claims_publicationevent_at_end BEFORE INSERT ON claims_publicationevent
+    FOR EACH ROW EXECUTE FUNCTION claims_append_at_end();
+
 -- Publication events are append-only, like status changes (0006).
 DROP TRIGGER IF EXISTS claims_publicationevent_append_only ON claims_publicationevent;
 CREATE TRIGGER claims_publicationevent_append_only
@@ -129,6 +149,9 @@ DROP TRIGGER IF EXISTS claims_claim_record_rules ON claims_claim;
 DROP TRIGGER IF EXISTS claims_statuschange_record_rules ON claims_statuschange;
 DROP TRIGGER IF EXISTS claims_publicationevent_record_rules ON claims_publicationevent;
 DROP TRIGGER IF EXISTS claims_publicationevent_append_only ON claims_publicationevent;
+DROP TRIGGER IF EXISTS claims_statuschange_at_end ON claims_statuschange;
+DROP TRIGGER IF EXISTS claims_publicationevent_at_end ON claims_publicationevent;
+DROP FUNCTION IF EXISTS claims_append_at_end();
 DROP FUNCTION IF EXISTS claims_check_record_trigger();
 DROP FUNCTION IF EXISTS claims_check_record(bigint);
 DROP FUNCTION IF EXISTS claims_guard_claim_row();

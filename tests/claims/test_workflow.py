@@ -622,3 +622,78 @@ def test_editors_cannot_change_or_remove_what_readers_see_from_other_admin_pages
     assert response.status_code == 403
     assert claim.evidence.get().excerpt == evidence.excerpt
     assert list(claim.appearances.values_list("outlet", flat=True)) == ["France 5"]
+
+
+def test_editors_cannot_rename_what_a_published_claim_cites_but_chief_editors_can(
+    client, editor, chief
+):
+    claim = published_claim()
+    source = claim.evidence.get().source
+    investigation = InvestigationFactory()
+    claim.investigations.add(investigation)
+    forms = [
+        ("sources_source", source, {"title": "Renamed", "url": source.url, "kind": "article"}),
+        (
+            "claims_claimant",
+            claim.claimant,
+            {"name": "Renamed", "slug": claim.claimant.slug, "kind": "person"},
+        ),
+        (
+            "sources_investigation",
+            investigation,
+            {
+                "title": "Renamed",
+                "slug": investigation.slug,
+                "body": investigation.body_id,
+                "kind": investigation.kind,
+                "opened_on": "2023-11-15",
+                "initial_state": "open",
+                "updates-TOTAL_FORMS": "0",
+                "updates-INITIAL_FORMS": "0",
+            },
+        ),
+    ]
+    login(client, editor)
+    for name, obj, data in forms:
+        response = client.post(reverse(f"admin:{name}_change", args=[obj.pk]), data)
+        assert response.status_code == 403, name
+        obj.refresh_from_db()
+        assert "Renamed" not in str(obj), name
+    login(client, chief)
+    for name, obj, data in forms:
+        response = client.post(reverse(f"admin:{name}_change", args=[obj.pk]), data)
+        assert response.status_code == 302, (name, response.content.decode()[:2000])
+        obj.refresh_from_db()
+        assert "Renamed" in str(obj), name
+
+
+def test_editors_still_add_evidence_and_investigation_updates_to_published_claims(client, editor):
+    claim = published_claim()
+    investigation = InvestigationFactory()
+    claim.investigations.add(investigation)
+    login(client, editor)
+    response = client.post(
+        reverse("admin:sources_investigationupdate_add"),
+        {
+            "investigation": investigation.pk,
+            "happened_on": "2023-11-30",
+            "summary": "The regulator asks for documents.",
+        },
+    )
+    assert response.status_code == 302
+    assert Claim.objects.needs_rereview().filter(pk=claim.pk).exists()
+
+
+def test_past_versions_are_read_only_for_everyone(client, editor, chief):
+    claim = published_claim()
+    claim.text = "Reworded by a chief editor."
+    claim.save()
+    oldest = claim.history.earliest()
+    url = reverse("admin:claims_claim_simple_history", args=[claim.pk, oldest.history_id])
+    for user in (editor, chief):
+        login(client, user)
+        assert client.get(url).status_code == 200
+        response = client.post(url, {"text": "Reverted", "claimant": claim.claimant_id})
+        assert response.status_code == 405
+    claim.refresh_from_db()
+    assert claim.text == "Reworded by a chief editor." and claim.is_public
