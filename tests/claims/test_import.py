@@ -409,6 +409,7 @@ def test_a_reimport_with_publish_leaves_a_claim_a_chief_editor_withdrew_withdraw
     ]
     assert report["counts"]["skipped"] == 1
     assert [(s["claim"], s["reason"]) for s in report["skipped"]] == [(claim.pk, WITHDRAWN)]
+    assert f"    1  {WITHDRAWN}" in report["stdout"]
     assert report["skipped"][0]["key"] == claim.import_key
     assert report["skipped"][0]["position"].endswith("records.json: 0")
 
@@ -594,11 +595,12 @@ def test_a_published_import_records_who_published_in_bulk(tmp_path, chief, monke
 
     bulk_creates = []
     create = importing._claims_create
-    monkeypatch.setattr(
-        importing,
-        "_claims_create",
-        lambda records, context: bulk_creates.append(records) or create(records, context),
-    )
+
+    def noting_bulk_creates(records, context):
+        bulk_creates.append(records)
+        return create(records, context)
+
+    monkeypatch.setattr(importing, "_claims_create", noting_bulk_creates)
     import_records(tmp_path, [good_record()], "--publish", "--as=chief")
 
     assert len(bulk_creates) == 1  # COPY on PostgreSQL
@@ -628,10 +630,11 @@ def test_a_claim_gets_the_same_fingerprint_whichever_path_writes_it(tmp_path, mo
 
     from claims.services import importing
 
+    def refused(records, context):
+        raise DatabaseError("refused")  # as a batch the database refuses: one by one then
+
     import_records(tmp_path, [good_record()])  # in bulk
-    monkeypatch.setattr(
-        importing, "_claims_create", lambda *a: (_ for _ in ()).throw(DatabaseError)
-    )
+    monkeypatch.setattr(importing, "_claims_create", refused)
     # The same claim in every field a fingerprint reads, under another review URL: one by one.
     import_records(tmp_path, [good_record(url="https://checks.example.org/again")])
 
@@ -652,6 +655,18 @@ def test_a_claim_imported_before_fingerprints_is_updated_and_gets_one(tmp_path):
 
     claim = Claim.objects.get()
     assert claim.rating == rating("true")
+    assert claim.import_fingerprint == claim_import_fingerprint(claim)
+
+
+def test_a_claim_imported_before_fingerprints_gets_one_from_an_unchanged_record(tmp_path):
+    from claims.services.importing import claim_import_fingerprint
+
+    import_records(tmp_path, [good_record()])
+    Claim.objects.update(import_fingerprint="")
+
+    assert import_records(tmp_path, [good_record()])["counts"]["unchanged"] == 1
+
+    claim = Claim.objects.get()
     assert claim.import_fingerprint == claim_import_fingerprint(claim)
 
 

@@ -73,7 +73,8 @@ class Command(BaseCommand):
         "is changed only while it is as the last import left it: a record whose claim was "
         "withdrawn or edited since, or that --as USER may not change, is skipped with the "
         "reason (a record that would change nothing is counted unchanged, whatever its claim's "
-        "state). Without --as the import is the system: drafts only, never a published claim."
+        "state). Without --as the import is the system: it creates drafts and changes no claim "
+        "that has been published."
     )
 
     def add_arguments(self, parser):
