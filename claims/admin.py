@@ -29,6 +29,7 @@ from .services import (
     claim_mark_reviewed,
     evidence_add_by_url,
     publication_problems,
+    publication_snapshot,
     status_change_record,
 )
 from .similar import similar_claims
@@ -420,7 +421,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         problems = publication_problems(claim) if action == "publish" else []
         if request.method == "POST" and (form is None or form.is_valid()):
             try:
-                self.run_workflow(action, claim, request.user, form)
+                self.run_workflow(action, claim, request.user, form, request.POST.get("seen", ""))
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             else:
@@ -436,12 +437,19 @@ class ClaimAdmin(SimpleHistoryAdmin):
             form=form,
             problems=problems,
             allowed=step.allows(claim, request.user) and not problems,
+            seen=publication_snapshot(claim) if action == "publish" else "",
+            verdict=claim.status_changes.order_by("-created_at", "-id").first(),
         )
 
     @staticmethod
-    def run_workflow(action: str, claim: Claim, user, form=None) -> None:
-        """Carry out a publication step through its service, as the table declares it."""
-        extra = {"note": form.cleaned_data["note"] if form else ""} if action == "withdraw" else {}
+    def run_workflow(action: str, claim: Claim, user, form=None, seen: str | None = None) -> None:
+        """Carry out a publication step through its service, as the table declares it.
+        `seen` is what the publishing chief editor reviewed (None: the list they acted on)."""
+        extra = {}
+        if action == "withdraw":
+            extra["note"] = form.cleaned_data["note"] if form else ""
+        elif action == "publish":
+            extra["seen"] = seen
         ACTIONS[action].service(claim=claim, user=user, **extra)
 
     def similar_view(self, request):

@@ -12,7 +12,7 @@ each admin class:
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 
 from sources.models import InvestigationUpdate
 
@@ -84,6 +84,8 @@ class PublicRecordGuard:
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
+        if not str(version_id).isdigit():
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

@@ -333,6 +333,12 @@ class Claim(models.Model):
                 | Q(published_at__isnull=False),
                 name="claim_published_has_date",
             ),
+            # A draft or a claim in review has never been public: no publication date.
+            models.CheckConstraint(
+                condition=~Q(publication_state__in=["draft", "review"])
+                | Q(published_at__isnull=True),
+                name="claim_unpublished_has_no_date",
+            ),
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_required"),
             models.UniqueConstraint(
                 fields=["import_key"], condition=~Q(import_key=""), name="claim_import_key_unique"
@@ -527,7 +533,11 @@ class StatusChange(models.Model):
                 violation_error_message=_("A status change needs a public explanation."),
             ),
         ]
-        indexes = [models.Index(fields=["-created_at"], name="status_change_recent_idx")]
+        indexes = [
+            models.Index(fields=["-created_at"], name="status_change_recent_idx"),
+            # A claim's latest change: its current rating, checked at every write.
+            models.Index(fields=["claim", "created_at", "id"], name="status_change_latest_idx"),
+        ]
 
     def __str__(self) -> str:
         before = self.from_rating or "—"
@@ -600,7 +610,10 @@ class PublicationEvent(models.Model):
                 name="publication_event_first_once",
             ),
         ]
-        indexes = [models.Index(fields=["-created_at"], name="publication_event_recent_idx")]
+        indexes = [
+            models.Index(fields=["-created_at"], name="publication_event_recent_idx"),
+            models.Index(fields=["claim", "created_at", "id"], name="publication_event_latest_idx"),
+        ]
 
     # What each kind leaves the claim as.
     STATE_AFTER = {

@@ -116,13 +116,38 @@ CREATE CONSTRAINT TRIGGER claims_publicationevent_record_rules
     AFTER INSERT ON claims_publicationevent
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION claims_check_record_trigger();
 
--- A claim's history grows at its end only: nothing is slipped in before its latest entry.
+-- A claim's history grows at its end only: nothing is slipped in before its latest entry or
+-- dated in the future, and a change of rating made once the claim is public comes after its
+-- latest publication event (what readers saw until then). A publication event's verdict is a
+-- status change of the same claim.
 CREATE OR REPLACE FUNCTION claims_append_at_end() RETURNS trigger AS $$
 DECLARE
     latest timestamptz;
+    latest_event timestamptz;
 BEGIN
-    EXECUTE format('SELECT max(created_at) FROM %I WHERE claim_id = $1', TG_TABLE_NAME)
-        INTO latest USING NEW.claim_id;
+    IF NEW.created_at > clock_timestamp() + interval '5 minutes' THEN
+        RAISE EXCEPTION 'claim %: % dated in the future', NEW.claim_id, TG_TABLE_NAME
+            USING ERRCODE = 'check_violation';
+    END IF;
+    SELECT max(created_at) INTO latest_event FROM claims_publicationevent
+        WHERE claim_id = NEW.claim_id;
+    IF TG_TABLE_NAME = 'claims_statuschange' THEN
+        SELECT max(created_at) INTO latest FROM claims_statuschange
+            WHERE claim_id = NEW.claim_id;
+        IF latest_event IS NOT NULL AND NEW.created_at <= latest_event THEN
+            RAISE EXCEPTION 'claim %: a change of its public verdict is dated before its '
+                'latest publication event', NEW.claim_id USING ERRCODE = 'check_violation';
+        END IF;
+    ELSE
+        latest := latest_event;
+        IF NEW.status_change_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM claims_statuschange
+            WHERE id = NEW.status_change_id AND claim_id = NEW.claim_id
+        ) THEN
+            RAISE EXCEPTION 'claim %: the verdict of a publication event is another claim''s',
+                NEW.claim_id USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
     IF latest IS NOT NULL AND NEW.created_at < latest THEN
         RAISE EXCEPTION 'claim %: % is dated before the latest entry of its history',
             NEW.claim_id, TG_TABLE_NAME USING ERRCODE = 'check_violation';
@@ -157,8 +182,9 @@ DROP FUNCTION IF EXISTS claims_check_record(bigint);
 DROP FUNCTION IF EXISTS claims_guard_claim_row();
 """
 
-# SQLite has no deferred triggers: the model layer checks the rating there. These refuse the
-# rest of what raw SQL could do. (No DELETE guards: Django's test flush deletes row by row.)
+# SQLite has no deferred triggers: these refuse what raw SQL could do row by row (a rating
+# moved without its status change, a forbidden move, a rewrite). No DELETE guards: Django's
+# test flush deletes row by row; the model refuses deletions of the record.
 SQLITE_RULES = [
     f"""CREATE TRIGGER IF NOT EXISTS claims_claim_guard_insert BEFORE INSERT ON claims_claim
     WHEN NEW.publication_state NOT IN ({_states_sql()})
@@ -170,6 +196,11 @@ SQLITE_RULES = [
           OR NEW.published_by_id IS NOT OLD.published_by_id))
     BEGIN SELECT RAISE(ABORT, 'claim publication rules: move or first publication refused');
     END""",
+    """CREATE TRIGGER IF NOT EXISTS claims_claim_guard_rating BEFORE UPDATE OF rating_id
+    ON claims_claim
+    WHEN NEW.rating_id IS NOT (SELECT to_rating_id FROM claims_statuschange
+        WHERE claim_id = NEW.id ORDER BY created_at DESC, id DESC LIMIT 1)
+    BEGIN SELECT RAISE(ABORT, 'the rating changes only with a status change'); END""",
     """CREATE TRIGGER IF NOT EXISTS claims_statuschange_append_only
     BEFORE UPDATE ON claims_statuschange
     BEGIN SELECT RAISE(ABORT, 'status changes are append-only'); END""",
@@ -180,6 +211,7 @@ SQLITE_RULES = [
 SQLITE_TRIGGERS = [
     "claims_claim_guard_insert",
     "claims_claim_guard_update",
+    "claims_claim_guard_rating",
     "claims_statuschange_append_only",
     "claims_publicationevent_append_only",
 ]

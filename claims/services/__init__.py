@@ -17,6 +17,7 @@ from .workflow import (
     claim_withdraw,
     evidence_add_by_url,
     publication_problems,
+    publication_snapshot,
     status_change_record,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "claimreview_records_import",
     "evidence_add_by_url",
     "publication_problems",
+    "publication_snapshot",
     "status_change_record",
 ]

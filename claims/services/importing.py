@@ -74,16 +74,41 @@ class Skipped:
         return self.reason
 
 
-def claim_import_fingerprint(claim: Claim | Mapping) -> str:
+def claim_import_fingerprint(claim: Claim | Mapping, parts: list | None = None) -> str:
     """A hash of what an import controls and a person could change, from a claim or from a
-    row of its values by attribute name: stored by the import after it wrote the claim, so a
+    row of its values by attribute name, with its evidence and appearances (`parts`, read
+    from the database when not given): stored by the import after it wrote the claim, so a
     later import can tell whether anyone changed the claim since."""
     if isinstance(claim, Mapping):
         values = [claim[name] for name in FINGERPRINTED]
     else:
         values = [getattr(claim, name) for name in FINGERPRINTED]
-    text = json.dumps(["" if v is None else str(v) for v in values], ensure_ascii=False)
+        if parts is None:
+            parts = claim_parts([claim.pk])[claim.pk]
+    text = json.dumps(
+        ["" if v is None else str(v) for v in values] + (parts or []), ensure_ascii=False
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def claim_parts(claim_ids: list[int]) -> dict[int, list]:
+    """Each claim's evidence (source address, stance, excerpt) and appearance addresses, in a
+    fixed order: the part of the fingerprint that lives outside the claim row."""
+    parts: dict[int, tuple[list, list]] = {pk: ([], []) for pk in claim_ids}
+    evidence = Evidence.objects.filter(claim_id__in=claim_ids).values_list(
+        "claim_id", "source__normalised_url", "stance", "excerpt"
+    )
+    for claim_id, url, stance, excerpt in evidence:
+        parts[claim_id][0].append([url, stance, excerpt])
+    for claim_id, url in Appearance.objects.filter(claim_id__in=claim_ids).values_list(
+        "claim_id", "url"
+    ):
+        parts[claim_id][1].append(url)
+    return {pk: _parts(evidence, links) for pk, (evidence, links) in parts.items()}
+
+
+def _parts(evidence: list, links: list) -> list:
+    return [sorted(evidence), sorted(links)]
 
 
 def import_permissions(*, publish: bool) -> list[str]:
@@ -379,19 +404,20 @@ def _record_import(record, context: ImportContext) -> str:
         )
 
     if claim.rating_id != review.rating.pk:
+        # A new claim's history is dated by the review; a change to one we hold is news now.
         status_change_record(
             claim=claim,
             to_rating=review.rating,
-            at=record.review_date,
+            at=record.review_date if created else None,
             user=context.user,
             **review.status_change(),
         )
     if publishing:
-        claim_publish(claim=claim, at=record.review_date, user=context.user)
+        claim_publish(claim=claim, at=record.review_date if created else None, user=context.user)
 
     # What the import left, read back as stored: the next import compares with this.
     stored = Claim.objects.filter(pk=claim.pk).values(*FINGERPRINTED).get()
-    claim.import_fingerprint = claim_import_fingerprint(stored)
+    claim.import_fingerprint = claim_import_fingerprint(stored, claim_parts([claim.pk])[claim.pk])
     Claim.objects.filter(pk=claim.pk).update(import_fingerprint=claim.import_fingerprint)
     return outcome
 
@@ -407,6 +433,8 @@ def _skip_reason(
         return WITHDRAWN
     if claim.import_fingerprint and claim.import_fingerprint != claim_import_fingerprint(claim):
         return EDITED
+    if not claim.import_fingerprint and claim.history.filter(history_user__isnull=False).exists():
+        return EDITED  # imported before fingerprints, and a person has saved it since
     user = context.user
     if user is None:
         return PUBLISHED_BY_NOBODY if claim.was_published else None
@@ -473,7 +501,10 @@ def _claims_create(records: list, context: ImportContext) -> None:
             row["publication_state"] = Claim.State.PUBLISHED
             row["published_at"] = record.review_date or now
             row["published_by_id"] = user_id
-        row["import_fingerprint"] = claim_import_fingerprint(row)  # the row as written
+        parts = _parts(
+            [[record.normalised_url, *review.evidence_fields.values()]], list(record.appearances)
+        )
+        row["import_fingerprint"] = claim_import_fingerprint(row, parts)  # as written
         claim_rows.append(row)
 
     sources = {}

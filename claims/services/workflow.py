@@ -128,6 +128,18 @@ def status_change_record(
             _("A status change cannot be dated before the claim's latest one (%(at)s).")
             % {"at": latest.created_at.isoformat()}
         )
+    event = locked.publication_events.order_by("-created_at", "-id").first()
+    if event is not None and at <= event.created_at:
+        # Readers saw the verdict from that event on: a change is news after it.
+        raise ValidationError(
+            _("A change of a published verdict is dated after its publication (%(at)s).")
+            % {"at": event.created_at.isoformat()}
+        )
+    if kind != StatusChange.Kind.REVIEWED and locked.rating_id == to_rating.pk:
+        raise ValidationError(
+            _("The claim is already rated “%(rating)s”: record “Reviewed, no change” instead.")
+            % {"rating": to_rating}
+        )
     change = StatusChange(
         claim=locked,
         from_rating=locked.rating,
@@ -199,13 +211,29 @@ def _verdict_at(claim: Claim, at: datetime.datetime) -> StatusChange | None:
     return claim.status_changes.filter(created_at__lte=at).order_by("-created_at", "-id").first()
 
 
+def publication_snapshot(claim: Claim) -> str:
+    """What a chief editor reviews before publishing: the claim's version and its latest
+    status change. The publish step carries it, so a change made in between is not
+    published unseen."""
+    latest = claim.status_changes.order_by("-created_at", "-id").values_list("pk", flat=True)
+    return f"{claim.version}:{latest.first() or 0}"
+
+
 @transaction.atomic
-def claim_publish(*, claim: Claim, user: User = None, at: datetime.datetime | None = None) -> Claim:
+def claim_publish(
+    *,
+    claim: Claim,
+    user: User = None,
+    at: datetime.datetime | None = None,
+    seen: str | None = None,
+) -> Claim:
     """Make a claim public after checking it is complete. Chief editors only.
 
     Recorded as a public event with the verdict readers see from then on: the first
     publication ("published"), or a return after a withdrawal ("published again"). The first
-    publication time and who published are kept for good.
+    publication time and who published are kept for good. `seen` is the
+    `publication_snapshot()` the chief editor reviewed; publishing is refused if the claim
+    changed since.
     """
     locked = _move(claim, "publish", user)
     problems = publication_problems(locked)
@@ -214,7 +242,16 @@ def claim_publish(*, claim: Claim, user: User = None, at: datetime.datetime | No
             _("This claim cannot be published yet. It needs: %(missing)s.")
             % {"missing": "; ".join(problems)}
         )
+    if seen is not None and seen != publication_snapshot(locked):
+        raise ValidationError(
+            _("The claim changed after you opened this page: review it again before publishing.")
+        )
     at = at or timezone.now()
+    latest = locked.status_changes.order_by("-created_at", "-id").first()
+    if latest is not None and at < latest.created_at:
+        raise ValidationError(
+            _("A publication cannot be dated before the claim's latest status change.")
+        )
     first = locked.published_at is None
     PublicationEvent(
         claim=locked,

@@ -635,13 +635,15 @@ def test_a_claim_gets_the_same_fingerprint_whichever_path_writes_it(tmp_path, mo
 
     import_records(tmp_path, [good_record()])  # in bulk
     monkeypatch.setattr(importing, "_claims_create", refused)
-    # The same claim in every field a fingerprint reads, under another review URL: one by one.
+    # The same claim under another review URL (its evidence differs): one by one.
     import_records(tmp_path, [good_record(url="https://checks.example.org/again")])
 
     bulk, one_by_one = Claim.objects.order_by("id")
     assert bulk.import_key != one_by_one.import_key
-    assert bulk.import_fingerprint == one_by_one.import_fingerprint
+    # Each path stored what the claim, its evidence and appearances hash to as stored.
     assert bulk.import_fingerprint == importing.claim_import_fingerprint(bulk)
+    assert one_by_one.import_fingerprint == importing.claim_import_fingerprint(one_by_one)
+    assert bulk.import_fingerprint != one_by_one.import_fingerprint
     assert len(bulk.import_fingerprint) == 64
 
 
@@ -764,3 +766,28 @@ def test_text_cleaning():
 )
 def test_url_repair(raw, expected):
     assert clean_url(raw) == expected
+
+
+def test_a_reimport_leaves_evidence_and_appearances_a_chief_editor_changed(tmp_path, chief):
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+    claim = Claim.objects.get()
+    evidence = claim.evidence.get()
+    evidence.excerpt = "Excerpt chosen by the chief editor."
+    evidence.save()
+    claim.appearances.all().delete()
+    report = import_records(tmp_path, [rerated()], "--publish", "--as=chief")
+    claim.refresh_from_db()
+    assert claim.evidence.get().excerpt == "Excerpt chosen by the chief editor."
+    assert not claim.appearances.exists()
+    assert claim.rating.slug != "true"
+    assert [s["reason"] for s in report["skipped"]] == ["edited since the last import"]
+
+
+def test_a_rerating_on_the_review_date_is_a_public_change(tmp_path, client, chief):
+    import_records(tmp_path, [good_record()], "--publish", "--as=chief")
+    same_day = good_record(reviewRating={"alternateName": "True"})
+    import_records(tmp_path, [same_day], "--as=chief")
+    claim = Claim.objects.get()
+    assert claim.rating.slug == "true"
+    history = client.get(f"/api/claims/{claim.pk}/").json()["status_history"]
+    assert [c["to_rating"] for c in history][-1] == "true"

@@ -54,9 +54,10 @@ def test_the_database_moves_publication_state_only_along_the_workflow_table():
         claim = claim_in(old)
         statement = (
             "UPDATE claims_claim SET publication_state = %s, withdrawal_note = %s, "
-            "published_at = coalesce(published_at, %s) "
+            "published_at = CASE WHEN %s IN ('draft', 'review') THEN published_at "
+            "ELSE coalesce(published_at, %s) END "
         )
-        params = [new, "A note.", timezone.now(), claim.pk]
+        params = [new, "A note.", new, timezone.now(), claim.pk]
         if not refused(statement + "WHERE id = %s", params):
             accepted.add((old, new))
     assert accepted == Claim.TRANSITIONS
@@ -220,3 +221,54 @@ def test_publication_events_are_append_only_in_the_model():
         event.delete()
     assert PublicationEvent.objects.filter(pk=event.pk, note="").exists()
     assert StatusChange.objects.filter(claim=claim).count() == 1
+
+
+def test_the_database_refuses_a_publication_date_on_a_claim_never_published():
+    claim = ClaimFactory()
+    assert refused(
+        "UPDATE claims_claim SET published_at = %s WHERE id = %s", [timezone.now(), claim.pk]
+    )
+
+
+@postgres_only
+def test_the_database_refuses_a_verdict_taken_from_another_claim_or_the_future():
+    public, draft = published_claim(), ClaimFactory()
+    status_change_record(
+        claim=draft,
+        to_rating=rating("true"),
+        facts_known_on=datetime.date(2023, 11, 22),
+        explanation="Draft reasoning.",
+    )
+    claim_withdraw(claim=public, note="Checking.")
+    assert refused(
+        "INSERT INTO claims_publicationevent (claim_id, kind, status_change_id, note, created_at)"
+        " VALUES (%s, 'republished', %s, '', %s)",
+        [public.pk, draft.status_changes.get().pk, timezone.now()],
+    )
+    assert refused(
+        "INSERT INTO claims_statuschange (claim_id, to_rating_id, facts_known_on, explanation, "
+        "kind, created_at) VALUES (%s, %s, '2023-11-22', 'From the future.', 'update', %s)",
+        [draft.pk, rating("false").pk, timezone.now() + datetime.timedelta(days=365)],
+    )
+
+
+def test_a_change_of_a_published_verdict_is_dated_after_its_publication():
+    claim = published_claim(rating_slug="false")
+    with pytest.raises(ValidationError):
+        status_change_record(
+            claim=claim,
+            to_rating=rating("true"),
+            facts_known_on=datetime.date(2023, 11, 22),
+            explanation="Same day as the publication.",
+            at=claim.published_at,
+        )
+    assert claim.status_changes.count() == 1
+
+
+def test_sqlite_and_postgresql_refuse_a_rating_moved_without_its_status_change():
+    claim = published_claim(rating_slug="false")
+    assert refused(
+        "UPDATE claims_claim SET rating_id = %s WHERE id = %s",
+        [rating("true").pk, claim.pk],
+        at_commit=connection.vendor == "postgresql",
+    )

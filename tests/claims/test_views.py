@@ -306,7 +306,7 @@ def test_claim_page_runs_a_fixed_number_of_queries(client, django_assert_max_num
     for i in range(20):
         status_change_record(
             claim=claim,
-            to_rating=rating("misleading"),
+            to_rating=rating("misleading" if i % 2 else "true"),
             facts_known_on=datetime.date(2023, 11, 22),
             explanation=f"Step {i}",
         )

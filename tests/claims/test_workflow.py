@@ -1,4 +1,5 @@
 import datetime
+import re
 import threading
 
 import pytest
@@ -246,10 +247,17 @@ def test_publishing_lists_every_missing_item(client, chief):
     assert Claim.objects.get(pk=claim.pk).publication_state == Claim.State.DRAFT
 
 
+def publish_as_seen(client, claim: Claim):
+    """Open the publish step, then confirm it, as a chief editor's browser does."""
+    page = client.get(admin_url("workflow", claim, "publish")).content.decode()
+    seen = re.search(r'name="seen" value="([^"]*)"', page).group(1)
+    return client.post(admin_url("workflow", claim, "publish"), {"seen": seen})
+
+
 def test_publishing_records_who_and_when(client, chief):
     claim = complete_draft()
     login(client, chief)
-    assert client.post(admin_url("workflow", claim, "publish")).status_code == 302
+    assert publish_as_seen(client, claim).status_code == 302
     claim.refresh_from_db()
     assert claim.publication_state == Claim.State.PUBLISHED
     assert claim.published_by == chief and claim.published_at is not None
@@ -334,7 +342,7 @@ def test_corrections_appear_on_the_corrections_page_and_feeds(client, chief):
     )
     status_change_record(
         claim=claim,
-        to_rating=rating("true"),
+        to_rating=rating("mostly-true"),
         facts_known_on=DAY,
         explanation="Plain update.",
         kind="update",
@@ -396,7 +404,7 @@ def test_an_investigation_update_needs_re_review_and_a_status_change_clears_it(c
     assert claim in Claim.objects.needs_rereview()
     status_change_record(
         claim=claim,
-        to_rating=rating("false"),
+        to_rating=rating("misleading"),
         facts_known_on=DAY,
         explanation="The CNIL found the feature in use.",
         user=chief,
@@ -697,3 +705,39 @@ def test_past_versions_are_read_only_for_everyone(client, editor, chief):
         assert response.status_code == 405
     claim.refresh_from_db()
     assert claim.text == "Reworded by a chief editor." and claim.is_public
+
+
+def test_publishing_is_refused_when_the_claim_changed_after_the_chief_editor_looked(
+    client, chief, editor
+):
+    claim = complete_draft()
+    login(client, chief)
+    page = client.get(admin_url("workflow", claim, "publish")).content.decode()
+    seen = re.search(r'name="seen" value="([^"]*)"', page).group(1)
+    assert "Proposed rating." in page  # the verdict the chief editor is about to publish
+    status_change_record(
+        claim=claim,
+        to_rating=rating("true"),
+        facts_known_on=DAY,
+        explanation="Swapped in meanwhile.",
+        user=editor,
+    )
+    response = client.post(admin_url("workflow", claim, "publish"), {"seen": seen}, follow=True)
+    assert "changed after you opened this page" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.publication_state == Claim.State.DRAFT
+    assert publish_as_seen(client, claim).status_code == 302
+
+
+def test_a_change_of_status_must_change_the_rating(chief):
+    claim = published_claim(rating_slug="false")
+    with pytest.raises(ValidationError, match="Reviewed, no change"):
+        status_change_record(
+            claim=claim,
+            to_rating=rating("false"),
+            facts_known_on=DAY,
+            explanation="Submitted twice.",
+            kind="correction",
+            user=chief,
+        )
+    assert claim.status_changes.count() == 1

@@ -518,10 +518,13 @@ class Command(BaseCommand):
                 Evidence.objects.filter(pk=item.pk).update(
                     created_at=published, updated_at=published
                 )
-        # The demo replays November 2023: each change is dated when it was made then.
+        # The demo replays November 2023 in order: each change is dated when it was made
+        # then, and the claim is published at its time among them.
         for rating_slug, facts_known_on, recorded_at, kind, explanation in history:
             if claim.status_changes.filter(explanation=explanation).exists():
                 continue
+            if recorded_at > published and claim.publication_state != Claim.State.PUBLISHED:
+                claim_publish(claim=claim, at=published)
             status_change_record(
                 claim=claim,
                 to_rating=Rating.objects.get(slug=rating_slug),
