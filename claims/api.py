@@ -24,8 +24,7 @@ from .models import (
     StatusChange,
     Topic,
 )
-from .selectors import public_publishers, reachable
-from .views import claim_detail_queryset
+from .selectors import claim_detail_queryset, public_publishers, reachable
 
 # -- serializers -------------------------------------------------------------------------------
 

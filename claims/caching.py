@@ -76,9 +76,9 @@ def version_cached(name: str, compute):
 
 
 def read_alias() -> str:
-    from factcheck.routers import PUBLIC_READS
-
-    return PUBLIC_READS
+    """The database public reads come from: the replica when one is configured (the project's
+    router sends them there too)."""
+    return "replica" if "replica" in settings.DATABASES else "default"
 
 
 class _LocalPages:

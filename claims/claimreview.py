@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 
 from .models import Claim, Rating
+from .selectors import claim_detail_queryset
 
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -80,8 +81,6 @@ def claimreview_datafeed(*, base_url: str) -> dict:
     Each dataFeedElement is a DataFeedItem holding one ClaimReview, the shape of the feeds
     Google's Fact Check tools and Data Commons ingest.
     """
-    from .views import claim_detail_queryset
-
     bounds = rating_bounds()
     elements = []
     claims = claim_detail_queryset().filter(rating__is_final=True).order_by("published_at", "id")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import PublicationEvent, StatusChange
-from .views import public_corrections, recent_changes
+from .selectors import public_corrections, recent_changes
 
 EVENT_TITLES = {
     PublicationEvent.Kind.PUBLISHED: gettext_lazy("Verdict"),

@@ -1,4 +1,4 @@
-"""Reads shared by the public site, the sitemap, the API and the admin's guards.
+"""Every public read (pages, feeds, sitemap, API, ClaimReview), and the admin's guards' reads.
 
 Two rules are written once here. What readers may see beyond the claims themselves: a
 claimant, topic, source, investigation or publisher is public only through a published claim
@@ -6,11 +6,21 @@ claimant, topic, source, investigation or publisher is public only through a pub
 has been published (`on_public_record`), which only a chief editor changes.
 """
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
 from sources.models import Investigation, InvestigationUpdate, Publisher, Source
 
-from .models import Appearance, Claim, Claimant, ClaimLink, Evidence, Topic
+from .models import (
+    Appearance,
+    Claim,
+    Claimant,
+    ClaimLink,
+    Evidence,
+    PublicationEvent,
+    Rating,
+    StatusChange,
+    Topic,
+)
 
 # How each model reaches the claims that cite it.
 PATHS_TO_CLAIMS = {
@@ -84,3 +94,85 @@ def _leads_to(obj: Model, path: str, claims: QuerySet) -> bool:
     if obj.pk is None:  # reverse and many-to-many relations of a new row are empty
         return False
     return type(obj).objects.filter(pk=obj.pk, **{f"{path}__in": claims}).exists()
+
+
+# -- what the public site, the feeds, the API and ClaimReview read ----------------------
+
+
+def published_claims():
+    return Claim.objects.published().for_cards()
+
+
+def rating_counts(claims) -> list[tuple[Rating, int]]:
+    """Each rating of the scale with how many of `claims` carry it (published only)."""
+    counts = dict(claims.order_by().values_list("rating").annotate(n=Count("id")))
+    return [(rating, counts.get(rating.pk, 0)) for rating in Rating.objects.all()]
+
+
+def public_changes():
+    """Changes of published verdicts, newest first ("reviewed, no change" left out). A claim's
+    first verdict is news of its publication, not a change."""
+    return (
+        StatusChange.objects.filter(claim__in=Claim.objects.published())
+        .after_publication()
+        .exclude(kind=StatusChange.Kind.REVIEWED)
+        .select_related("claim", "claim__claimant", "from_rating", "to_rating")
+        .order_by("-created_at", "-id")
+    )
+
+
+def recent_changes(limit: int):
+    return public_changes()[:limit]
+
+
+def public_corrections():
+    return public_changes().filter(kind=StatusChange.Kind.CORRECTION)
+
+
+def claim_detail_queryset():
+    """A published claim with everything its page shows, in a fixed number of queries."""
+    return published_claims().prefetch_related(
+        "topics",
+        "appearances",
+        Prefetch(
+            "evidence",
+            queryset=Evidence.objects.select_related("source", "source__publisher").order_by(
+                "source__published_on", "id"
+            ),
+        ),
+        Prefetch(
+            "status_changes",
+            queryset=StatusChange.objects.on_record()
+            .select_related("from_rating", "to_rating")
+            .order_by("created_at", "id"),
+        ),
+        Prefetch(
+            "publication_events",
+            queryset=PublicationEvent.objects.select_related("status_change__to_rating").order_by(
+                "created_at", "id"
+            ),
+        ),
+        Prefetch(
+            "investigations",
+            queryset=Investigation.objects.select_related("body").prefetch_related(
+                Prefetch(
+                    "updates",
+                    queryset=InvestigationUpdate.objects.select_related("source").order_by(
+                        "happened_on", "id"
+                    ),
+                )
+            ),
+        ),
+        Prefetch(
+            "links_out",
+            queryset=ClaimLink.objects.filter(
+                to_claim__in=Claim.objects.published()
+            ).select_related("to_claim__claimant", "to_claim__rating"),
+        ),
+        Prefetch(
+            "links_in",
+            queryset=ClaimLink.objects.filter(
+                from_claim__in=Claim.objects.published()
+            ).select_related("from_claim__claimant", "from_claim__rating"),
+        ),
+    )

@@ -19,48 +19,22 @@ from .filters import ClaimFilter
 from .models import (
     Claim,
     Claimant,
-    ClaimLink,
     EditorialPage,
     Evidence,
-    PublicationEvent,
     Rating,
-    StatusChange,
     Topic,
 )
-from .selectors import is_reachable
+from .selectors import (
+    claim_detail_queryset,
+    is_reachable,
+    public_corrections,
+    published_claims,
+    rating_counts,
+    recent_changes,
+)
 from .timeline import claim_as_of
 
 PAGE_SIZE = 20
-
-
-def published_claims():
-    return Claim.objects.published().for_cards()
-
-
-def rating_counts(claims) -> list[tuple[Rating, int]]:
-    """Each rating of the scale with how many of `claims` carry it (published only)."""
-    counts = dict(claims.order_by().values_list("rating").annotate(n=Count("id")))
-    return [(rating, counts.get(rating.pk, 0)) for rating in Rating.objects.all()]
-
-
-def public_changes():
-    """Changes of published verdicts, newest first ("reviewed, no change" left out). A claim's
-    first verdict is news of its publication, not a change."""
-    return (
-        StatusChange.objects.filter(claim__in=Claim.objects.published())
-        .after_publication()
-        .exclude(kind=StatusChange.Kind.REVIEWED)
-        .select_related("claim", "claim__claimant", "from_rating", "to_rating")
-        .order_by("-created_at", "-id")
-    )
-
-
-def recent_changes(limit: int):
-    return public_changes()[:limit]
-
-
-def public_corrections():
-    return public_changes().filter(kind=StatusChange.Kind.CORRECTION)
 
 
 class CorrectionListView(ListView):
@@ -101,55 +75,6 @@ class ClaimListView(FilterView):
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
         return context
-
-
-def claim_detail_queryset():
-    """A published claim with everything its page shows, in a fixed number of queries."""
-    return published_claims().prefetch_related(
-        "topics",
-        "appearances",
-        Prefetch(
-            "evidence",
-            queryset=Evidence.objects.select_related("source", "source__publisher").order_by(
-                "source__published_on", "id"
-            ),
-        ),
-        Prefetch(
-            "status_changes",
-            queryset=StatusChange.objects.on_record()
-            .select_related("from_rating", "to_rating")
-            .order_by("created_at", "id"),
-        ),
-        Prefetch(
-            "publication_events",
-            queryset=PublicationEvent.objects.select_related("status_change__to_rating").order_by(
-                "created_at", "id"
-            ),
-        ),
-        Prefetch(
-            "investigations",
-            queryset=Investigation.objects.select_related("body").prefetch_related(
-                Prefetch(
-                    "updates",
-                    queryset=InvestigationUpdate.objects.select_related("source").order_by(
-                        "happened_on", "id"
-                    ),
-                )
-            ),
-        ),
-        Prefetch(
-            "links_out",
-            queryset=ClaimLink.objects.filter(
-                to_claim__in=Claim.objects.published()
-            ).select_related("to_claim__claimant", "to_claim__rating"),
-        ),
-        Prefetch(
-            "links_in",
-            queryset=ClaimLink.objects.filter(
-                from_claim__in=Claim.objects.published()
-            ).select_related("from_claim__claimant", "from_claim__rating"),
-        ),
-    )
 
 
 def parse_as_of(value: str | None) -> tuple[datetime.date | None, bool]:
