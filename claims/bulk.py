@@ -43,8 +43,15 @@ HISTORY = {
 }
 
 
-def insert(model: type[Model], rows: list[dict], *, computed: dict | None = None) -> list[int]:
-    """Insert these rows (and their history) and return their new ids, in order.
+def insert(
+    model: type[Model],
+    rows: list[dict],
+    *,
+    computed: dict | None = None,
+    history: bool = True,
+) -> list[int]:
+    """Insert these rows (and their history, unless `history` is off) and return their new
+    ids, in order.
 
     `computed` maps a column to an SQL expression over the staged row `s`, evaluated by
     PostgreSQL as the row goes in (a search vector): one write per row instead of an insert
@@ -52,22 +59,51 @@ def insert(model: type[Model], rows: list[dict], *, computed: dict | None = None
     """
     if not rows:
         return []
-    history = _history_model(model)
+    history_model = _history_model(model) if history else None
     if connection.vendor != "postgresql":
         objs = [model(**row) for row in rows]
-        if history is None:
+        if history_model is None:
             model._default_manager.bulk_create(objs)
         else:
             bulk_create_with_history(objs, model)
         return [obj.pk for obj in objs]
 
     computed = computed or {}
-    now = timezone.now()
-    pk = model._meta.pk
+    written = _plain_fields(model, computed)
+    with connection.cursor() as cursor:
+        ids = _reserve_ids(cursor, model, len(rows))
+        full = _complete(model, written, rows, ids)
+        table = model._meta.db_table
+        if computed:
+            _copy_computed(cursor, model, written, full, computed)
+        else:
+            _copy(cursor, table, [(f.column, f.attname) for f in written], full)
+        if history_model is not None:
+            _copy_history(cursor, history_model, full)
+    return ids
+
+
+def _plain_fields(model, computed: dict) -> list:
     written = [f for f in model._meta.concrete_fields if f.column not in computed]
     for field in written:
         if field.get_internal_type() not in PLAIN:
             raise TypeError(f"{model.__name__}.{field.name} is not a plain value to COPY")
+    return written
+
+
+def _reserve_ids(cursor, model, count: int) -> list[int]:
+    """New ids from the table's own sequence: safe beside other writers (max(id) is not)."""
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [model._meta.db_table, model._meta.pk.column, count],
+    )
+    return [pk_value for (pk_value,) in cursor.fetchall()]
+
+
+def _complete(model, written: list, rows: list[dict], ids: list[int]) -> list[dict]:
+    """Each row with its id, its defaults and its auto_now stamps."""
+    now = timezone.now()
+    pk = model._meta.pk
     stamped = {
         f.attname
         for f in written
@@ -76,38 +112,34 @@ def insert(model: type[Model], rows: list[dict], *, computed: dict | None = None
     defaults = {
         f.attname: now if f.attname in stamped else f.get_default() for f in written if f is not pk
     }
+    return [
+        {**defaults, **row, pk.attname: pk_value, **dict.fromkeys(stamped, now)}
+        for row, pk_value in zip(rows, ids, strict=True)
+    ]
+
+
+def _copy_computed(cursor, model, written: list, full: list[dict], computed: dict) -> None:
+    """COPY into a staging table, then one INSERT … SELECT that computes the other columns."""
     table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, pk.column, len(rows)],
-        )
-        ids = [pk_value for (pk_value,) in cursor.fetchall()]
-        full = [
-            {**defaults, **row, pk.attname: pk_value, **dict.fromkeys(stamped, now)}
-            for row, pk_value in zip(rows, ids, strict=True)
-        ]
+    stage = f"stage_{table}"
+    cursor.execute(f"CREATE TEMP TABLE {stage} (LIKE {table}) ON COMMIT DROP")
+    _copy(cursor, stage, [(f.column, f.attname) for f in written], full)
+    columns = [f.column for f in model._meta.concrete_fields]
+    select = ", ".join(computed.get(c, f"s.{c}") for c in columns)
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM {stage} AS s", []
+    )
+    cursor.execute(f"DROP TABLE {stage}")
 
-        target = f"stage_{table}" if computed else table
-        if computed:
-            cursor.execute(f"CREATE TEMP TABLE {target} (LIKE {table}) ON COMMIT DROP")
-        _copy(cursor, target, [(f.column, f.attname) for f in written], full)
-        if computed:
-            columns = [f.column for f in model._meta.concrete_fields]
-            select = ", ".join(computed.get(c, f"s.{c}") for c in columns)
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM {target} AS s",
-                [],
-            )
-            cursor.execute(f"DROP TABLE {target}")
 
-        if history is not None:
-            fields = [f for f in history._meta.concrete_fields if f.column != "history_id"]
-            extra = {name: now if value == "now" else value for name, value in HISTORY.items()}
-            for row in full:
-                row.update(extra)
-            _copy(cursor, history._meta.db_table, [(f.column, f.attname) for f in fields], full)
-    return ids
+def _copy_history(cursor, history_model, full: list[dict]) -> None:
+    """The "+" rows simple-history writes one save at a time, for all rows at once."""
+    now = timezone.now()
+    fields = [f for f in history_model._meta.concrete_fields if f.column != "history_id"]
+    extra = {name: now if value == "now" else value for name, value in HISTORY.items()}
+    for row in full:
+        row.update(extra)
+    _copy(cursor, history_model._meta.db_table, [(f.column, f.attname) for f in fields], full)
 
 
 def _copy(cursor, table: str, columns: list[tuple[str, str]], rows: list[dict]) -> None:

@@ -15,8 +15,21 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from claims.models import Claim, Rating, Topic
-from claims.search import search_vector_refresh
+from claims import bulk
+from claims.models import (
+    Appearance,
+    Claim,
+    Claimant,
+    Evidence,
+    PublicationEvent,
+    Rating,
+    StatusChange,
+    Topic,
+)
+from claims.search import vector_sql
+from sources.models import Investigation, Publisher, Source
+
+BATCH = 50_000  # rows per COPY: bounded memory at a million evidence links
 
 FR = [
     "le",
@@ -129,290 +142,203 @@ class Command(BaseCommand):
         )
 
     # -- rows ------------------------------------------------------------------------------
+    # Each step draws from the one random generator in a fixed order, so a seed always gives
+    # the same database.
 
     def seed(self) -> None:
-        rng, n = self.rng, self.n
-        now = timezone.now()
-        ratings = list(Rating.objects.all())
-        topics = [
+        self.now = timezone.now()
+        self.ratings = list(Rating.objects.all())
+        self.topics = [
             Topic.objects.create(name=f"Topic {i}", slug=f"bench-topic-{i}") for i in range(50)
         ]
-        steps = [
-            ("publishers", 500),
-            ("claimants", n // 5),
-            ("sources", 3 * n),
-            ("investigations", max(n // 20, 1)),
-            ("claims", n),
-            ("topics", n),
-            ("evidence", 10 * n),
-            ("status changes", 3 * n),
-            ("publications", n),
-            ("appearances", n),
-        ]
-        self.progress = tqdm(
-            total=sum(c for _, c in steps), unit="row", file=sys.stderr, disable=None
-        )
-        day0 = datetime.date(2015, 1, 1)
+        n = self.n
+        counts = [500, n // 5, 3 * n, max(n // 20, 1), n, n, n // 20, 10 * n, 3 * n, n, n]
+        self.progress = tqdm(total=sum(counts), unit="row", file=sys.stderr, disable=None)
+        publishers = self.publishers()
+        claimants = self.claimants()
+        sources = self.sources(publishers)
+        investigations = self.investigations(publishers)
+        final = [self.rng.choice(self.ratings) for _ in range(n)]
+        claims, published = self.claims(claimants, final)
+        self.claim_links(claims, investigations)
+        self.evidence(claims, sources)
+        changes = self.status_changes(claims, final)
+        self.publications(claims, published, changes)
+        self.appearances(claims)
+        self.progress.close()
 
-        def day(offset_max=3600):
-            return day0 + datetime.timedelta(days=rng.randint(0, offset_max))
+    def day(self, offset_max: int = 3600) -> datetime.date:
+        return datetime.date(2015, 1, 1) + datetime.timedelta(days=self.rng.randint(0, offset_max))
 
-        pub_ids = self.copy(
-            "sources_publisher",
-            ["name", "slug", "kind", "url", "country", "created_at", "updated_at"],
+    def insert(self, model, rows, **options) -> list[int]:
+        """Rows in through the import's COPY writer (bulk.insert), in batches; their ids."""
+        ids, batch = [], []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                ids += bulk.insert(model, batch, history=False, **options)
+                self.progress.update(len(batch))
+                batch = []
+        ids += bulk.insert(model, batch, history=False, **options)
+        self.progress.update(len(batch))
+        return ids
+
+    def publishers(self) -> list[int]:
+        return self.insert(
+            Publisher,
             (
-                (
-                    f"Publisher {i}",
-                    f"bench-publisher-{i}",
-                    "media",
-                    f"https://publisher{i}.example.org",
-                    "FR",
-                    now,
-                    now,
-                )
+                {
+                    "name": f"Publisher {i}",
+                    "slug": f"bench-publisher-{i}",
+                    "kind": "media",
+                    "url": f"https://publisher{i}.example.org",
+                    "country": "FR",
+                }
                 for i in range(500)
             ),
         )
-        claimant_ids = self.copy(
-            "claims_claimant",
-            [
-                "name",
-                "slug",
-                "kind",
-                "role",
-                "affiliation",
-                "wikidata_id",
-                "created_at",
-                "updated_at",
-            ],
-            (
-                (f"Person {i}", f"bench-claimant-{i}", "person", "Minister", "", "", now, now)
-                for i in range(n // 5)
-            ),
-        )
-        source_ids = self.copy(
-            "sources_source",
-            [
-                "title",
-                "url",
-                "normalised_url",
-                "publisher_id",
-                "kind",
-                "language",
-                "published_on",
-                "accessed_on",
-                "archive_url",
-                "created_at",
-                "updated_at",
-            ],
-            (
-                (
-                    self.sentence(i % 2 == 0),
-                    f"https://news.example.org/a/{i}",
-                    f"https://news.example.org/a/{i}",
-                    rng.choice(pub_ids),
-                    "article",
-                    "fr" if i % 2 == 0 else "en",
-                    d,
-                    d,
-                    "",
-                    now,
-                    now,
-                )
-                for i in range(3 * n)
-                for d in [day()]
-            ),
-        )
-        inv_ids = self.copy(
-            "sources_investigation",
-            [
-                "title",
-                "slug",
-                "body_id",
-                "kind",
-                "description",
-                "opened_on",
-                "initial_state",
-                "state",
-                "outcome",
-                "created_at",
-                "updated_at",
-            ],
-            (
-                (
-                    f"Inquiry {i}",
-                    f"bench-inquiry-{i}",
-                    rng.choice(pub_ids),
-                    "regulatory",
-                    "",
-                    day(),
-                    "requested",
-                    rng.choice(["open", "requested", "concluded"]),
-                    "",
-                    now,
-                    now,
-                )
-                for i in range(max(n // 20, 1))
-            ),
-        )
-        # The last of each claim's three status changes decides its rating.
-        final = [rng.choice(ratings) for _ in range(n)]
-        claim_rows = []
-        for i in range(n):
-            french = i % 2 == 0
-            said = day()
-            text = self.sentence(french)
-            published = rng.random() < 0.9
-            claim_rows.append(
-                (
-                    text,
-                    f"bench-claim-{i}",
-                    text,
-                    "fr" if french else "en",
-                    "",
-                    "",
-                    rng.choice(claimant_ids),
-                    said,
-                    "fr" if french else "en",
-                    "Summary: " + self.sentence(not french),
-                    final[i].pk,
-                    "published" if published else "draft",
-                    now if published else None,
-                    "",
-                    "",
-                    now,
-                    now,
-                    1,
-                )
-            )
-        claim_ids = self.copy(
-            "claims_claim",
-            [
-                "text",
-                "slug",
-                "quote",
-                "quote_language",
-                "quote_translation",
-                "editor_note",
-                "claimant_id",
-                "said_on",
-                "language",
-                "summary",
-                "rating_id",
-                "publication_state",
-                "published_at",
-                "withdrawal_note",
-                "import_key",
-                "created_at",
-                "updated_at",
-                "version",
-            ],
-            iter(claim_rows),
-        )
-        self.copy(
-            "claims_claim_topics",
-            ["claim_id", "topic_id"],
-            ((cid, rng.choice(topics).pk) for cid in claim_ids),
-            returning=False,
-        )
-        self.copy(
-            "claims_claim_investigations",
-            ["claim_id", "investigation_id"],
-            ((cid, rng.choice(inv_ids)) for cid in claim_ids[::20]),
-            returning=False,
-        )
-        self.copy(
-            "claims_evidence",
-            ["claim_id", "source_id", "stance", "excerpt", "note", "created_at", "updated_at"],
-            (
-                (
-                    cid,
-                    sid,
-                    rng.choice(["supports", "contradicts", "context"]),
-                    "Excerpt.",
-                    "",
-                    now,
-                    now,
-                )
-                for cid in claim_ids
-                for sid in rng.sample(source_ids, 10)
-            ),
-            returning=False,
-        )
-        changes = []
-        for index, cid in enumerate(claim_ids):
-            previous = None
-            for step in range(3):
-                to = final[index] if step == 2 else rng.choice(ratings)
-                changes.append(
-                    (
-                        cid,
-                        previous.pk if previous else None,
-                        to.pk,
-                        day(),
-                        "Explanation of the change.",
-                        "correction" if rng.random() < 0.03 else "update",
-                        now - datetime.timedelta(days=30 * (3 - step)),
-                    )
-                )
-                previous = to
-        change_ids = self.copy(
-            "claims_statuschange",
-            [
-                "claim_id",
-                "from_rating_id",
-                "to_rating_id",
-                "facts_known_on",
-                "explanation",
-                "kind",
-                "created_at",
-            ],
-            iter(changes),
-        )
-        # Each published claim went public with its latest (third) change as the verdict.
-        self.copy(
-            "claims_publicationevent",
-            ["claim_id", "kind", "status_change_id", "note", "created_at"],
-            (
-                (cid, "published", change_ids[3 * index + 2], "", now)
-                for index, cid in enumerate(claim_ids)
-                if claim_rows[index][11] == "published"
-            ),
-            returning=False,
-        )
-        self.copy(
-            "claims_appearance",
-            ["claim_id", "medium", "outlet", "url", "archive_url", "appeared_on"],
-            ((cid, "tv", "France 5", "", "", day()) for cid in claim_ids),
-            returning=False,
-        )
-        self.progress.close()
-        self.stderr.write("building search vectors…")
-        search_vector_refresh(claim_ids)
 
-    def copy(self, table: str, columns: list[str], rows, returning: bool = True) -> list[int]:
-        """Insert rows fast and return their ids (COPY on PostgreSQL)."""
-        rows = list(rows)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
-                start = cursor.fetchone()[0]
-                raw = cursor.cursor
-                with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        self.progress.update()
-                if not returning:
-                    return []
-                cursor.execute(f"SELECT id FROM {table} WHERE id > %s ORDER BY id", [start])
-                return [r[0] for r in cursor.fetchall()]
-        placeholders = ", ".join(["%s"] * len(columns))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
-            )
-            self.progress.update(len(rows))
-            if not returning:
-                return []
-            cursor.execute(f"SELECT id FROM {table} ORDER BY id DESC LIMIT %s", [len(rows)])
-            return sorted(r[0] for r in cursor.fetchall())
+    def claimants(self) -> list[int]:
+        return self.insert(
+            Claimant,
+            (
+                {"name": f"Person {i}", "slug": f"bench-claimant-{i}", "role": "Minister"}
+                for i in range(self.n // 5)
+            ),
+        )
+
+    def sources(self, publishers: list[int]) -> list[int]:
+        def row(i: int, published: datetime.date) -> dict:
+            return {
+                "title": self.sentence(i % 2 == 0),
+                "url": f"https://news.example.org/a/{i}",
+                "normalised_url": f"https://news.example.org/a/{i}",
+                "publisher_id": self.rng.choice(publishers),
+                "kind": "article",
+                "language": "fr" if i % 2 == 0 else "en",
+                "published_on": published,
+                "accessed_on": published,
+            }
+
+        return self.insert(Source, (row(i, self.day()) for i in range(3 * self.n)))
+
+    def investigations(self, publishers: list[int]) -> list[int]:
+        return self.insert(
+            Investigation,
+            (
+                {
+                    "title": f"Inquiry {i}",
+                    "slug": f"bench-inquiry-{i}",
+                    "body_id": self.rng.choice(publishers),
+                    "kind": "regulatory",
+                    "opened_on": self.day(),
+                    "initial_state": "requested",
+                    "state": self.rng.choice(["open", "requested", "concluded"]),
+                }
+                for i in range(max(self.n // 20, 1))
+            ),
+        )
+
+    def claims(self, claimants: list[int], final: list) -> tuple[list[int], list[bool]]:
+        """N claims, nine in ten published, each rated as its last status change will say."""
+        published = []
+
+        def row(i: int) -> dict:
+            french = i % 2 == 0
+            said, text = self.day(), self.sentence(french)
+            published.append(self.rng.random() < 0.9)
+            return {
+                "text": text,
+                "slug": f"bench-claim-{i}",
+                "quote": text,
+                "quote_language": "fr" if french else "en",
+                "claimant_id": self.rng.choice(claimants),
+                "said_on": said,
+                "language": "fr" if french else "en",
+                "summary": "Summary: " + self.sentence(not french),
+                "rating_id": final[i].pk,
+                "publication_state": "published" if published[-1] else "draft",
+                "published_at": self.now if published[-1] else None,
+            }
+
+        # The search vector is computed as each row goes in, as the import does.
+        vector = vector_sql(
+            "s", "(SELECT cl.name FROM claims_claimant AS cl WHERE cl.id = s.claimant_id)"
+        )
+        rows = (row(i) for i in range(self.n))
+        return self.insert(Claim, rows, computed={"search_vector": vector}), published
+
+    def claim_links(self, claims: list[int], investigations: list[int]) -> None:
+        self.insert(
+            Claim.topics.through,
+            ({"claim_id": c, "topic_id": self.rng.choice(self.topics).pk} for c in claims),
+        )
+        self.insert(
+            Claim.investigations.through,
+            (
+                {"claim_id": c, "investigation_id": self.rng.choice(investigations)}
+                for c in claims[::20]
+            ),
+        )
+
+    def evidence(self, claims: list[int], sources: list[int]) -> None:
+        stances = ["supports", "contradicts", "context"]
+        self.insert(
+            Evidence,
+            (
+                {
+                    "claim_id": claim,
+                    "source_id": source,
+                    "stance": self.rng.choice(stances),
+                    "excerpt": "Excerpt.",
+                }
+                for claim in claims
+                for source in self.rng.sample(sources, 10)
+            ),
+        )
+
+    def status_changes(self, claims: list[int], final: list) -> list[int]:
+        """Three changes a claim, a month apart, the last one to its current rating."""
+
+        def rows():
+            for index, claim in enumerate(claims):
+                previous = None
+                for step in range(3):
+                    to = final[index] if step == 2 else self.rng.choice(self.ratings)
+                    yield {
+                        "claim_id": claim,
+                        "from_rating_id": previous.pk if previous else None,
+                        "to_rating_id": to.pk,
+                        "facts_known_on": self.day(),
+                        "explanation": "Explanation of the change.",
+                        "kind": "correction" if self.rng.random() < 0.03 else "update",
+                        "created_at": self.now - datetime.timedelta(days=30 * (3 - step)),
+                    }
+                    previous = to
+
+        return self.insert(StatusChange, rows())
+
+    def publications(self, claims: list[int], published: list[bool], changes: list[int]) -> None:
+        """Each published claim went public with its latest (third) change as the verdict."""
+        self.insert(
+            PublicationEvent,
+            (
+                {
+                    "claim_id": claim,
+                    "kind": "published",
+                    "status_change_id": changes[3 * index + 2],
+                    "created_at": self.now,
+                }
+                for index, claim in enumerate(claims)
+                if published[index]
+            ),
+        )
+
+    def appearances(self, claims: list[int]) -> None:
+        self.insert(
+            Appearance,
+            (
+                {"claim_id": claim, "medium": "tv", "outlet": "France 5", "appeared_on": self.day()}
+                for claim in claims
+            ),
+        )
