@@ -150,9 +150,7 @@ def public_page(view):
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
                 response = HttpResponseNotModified()
             else:
-                key = (
-                    f"public-bytes:{digest}"  # (content, headers); not the pickled responses of old
-                )
+                key = f"public-bytes:{digest}"  # (content, headers): bytes, not a pickled response
                 page = _stored(key) if version else None
                 if page is not None:
                     content, headers = page

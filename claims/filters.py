@@ -1,4 +1,4 @@
-"""The public claim list's filters, shared with the API (issue 5) so they are written once.
+"""The public claim list's filters, shared with the API so they are written once.
 
 Choices and accepted values come from published claims only (claims.selectors.reachable):
 a claimant or topic only drafts use answers exactly like one that never existed.
