@@ -1,3 +1,5 @@
+"""The editors' admin for claims: forms, inlines, workflow pages and actions."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse

@@ -1,3 +1,5 @@
+"""The claims app: what was said, what we concluded, and how readers see it."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

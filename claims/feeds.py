@@ -1,3 +1,5 @@
+"""Atom feeds: verdicts, changes, withdrawals and returns; corrections alone."""
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse, reverse_lazy

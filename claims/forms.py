@@ -1,3 +1,5 @@
+"""The admin's forms for claims: the claim itself, status changes, evidence by URL, withdrawal."""
+
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.utils import formats, timezone

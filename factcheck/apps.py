@@ -1,3 +1,5 @@
+"""Django's admin app configured with the newsroom's admin site."""
+
 from django.contrib.admin.apps import AdminConfig
 
 

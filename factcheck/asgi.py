@@ -1,3 +1,5 @@
+"""The ASGI entry point (uvicorn, daphne)."""
+
 import os
 
 from django.core.asgi import get_asgi_application

@@ -1,3 +1,5 @@
+"""What every template knows: the newsroom's name."""
+
 from django.conf import settings
 
 

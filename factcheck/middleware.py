@@ -1,3 +1,6 @@
+"""The project's middleware: 503 while the database is down, NUL bytes refused, the CSP
+header, and the wrapper that runs the admin's middleware under ADMIN_URL only."""
+
 import dataclasses
 import logging
 

@@ -1,3 +1,5 @@
+"""The editors' admin for publishers, sources and investigations."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin

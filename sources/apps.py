@@ -1,3 +1,5 @@
+"""The sources app: publishers, documents and outside investigations."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

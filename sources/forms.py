@@ -1,3 +1,5 @@
+"""Form helpers every admin form shares: refuse script links and oversize text."""
+
 from django import forms
 
 from .validators import SafeInputMixin

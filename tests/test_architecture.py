@@ -126,3 +126,12 @@ def long_functions() -> list[tuple[str, int]]:
 
 def test_no_function_is_longer_than_a_screen():
     assert long_functions() == []
+
+
+def test_every_module_opens_with_a_line_saying_what_it_holds():
+    silent = [
+        name
+        for name, path in modules().items()
+        if path.read_text().strip() and not ast.get_docstring(ast.parse(path.read_text()))
+    ]
+    assert silent == []

@@ -1,3 +1,5 @@
+"""Template filters of the public pages (labels of investigation states)."""
+
 from django import template
 
 from sources.models import Investigation
