@@ -286,7 +286,7 @@ LANGUAGE_COOKIE_HTTPONLY = True
 # over many (credential stuffing rotates addresses). The price: whoever knows a user name can
 # lock it that long (`manage.py axes_reset_username NAME` unlocks it). Axes takes the worst
 # of the listed counts, so the per-name one, which includes the pair's, decides at one limit.
-# The address is the API throttle's (claims.admin_site.client_address, NUM_PROXIES below).
+# The address is the API throttle's (factcheck.admin_site.client_address, NUM_PROXIES below).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -296,7 +296,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "claims.admin_site.client_address"
+AXES_CLIENT_IP_CALLABLE = "factcheck.admin_site.client_address"
 # django-axes looks for its middleware by name; ours wraps it to run for the admin only.
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 AXES_VERBOSE = False  # our own log lines say what happened (factcheck/audit.py)

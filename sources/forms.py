@@ -6,4 +6,4 @@ from .validators import SafeInputMixin
 
 
 class SafeModelForm(SafeInputMixin, forms.ModelForm):
-    """The admin's default form for every model and inline (see claims.admin_site)."""
+    """The admin's default form for every model and inline (see factcheck/admin_site.py)."""

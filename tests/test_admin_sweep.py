@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.urls.resolvers import RoutePattern
 
-from claims.admin_guards import EDITORS_MAY_ADD
+from claims.admin.guards import EDITORS_MAY_ADD
 from claims.caching import local_pages
 from claims.models import Claim, PublicVersion
 from claims.selectors import SHOWN_ON, shown_on

@@ -27,7 +27,6 @@ from django.utils.text import slugify
 from sources.models import Publisher, Source
 
 from .. import bulk
-from ..admin_guards import CHIEF_EDITOR_PERMISSION
 from ..models import (
     Appearance,
     Claim,
@@ -40,7 +39,7 @@ from ..models import (
     normalise_label,
 )
 from ..search import vector_sql
-from .workflow import ACTIONS, User, claim_publish, status_change_record
+from .workflow import ACTIONS, CHIEF_EDITOR_PERMISSION, User, claim_publish, status_change_record
 
 UNATTRIBUTED = "Unattributed"
 
@@ -440,7 +439,7 @@ def _skip_reason(
         return PUBLISHED_BY_NOBODY if claim.was_published else None
     if rating and (refusal := _action_refusal("status", claim, user)):
         return refusal
-    # The admin's rule for a published claim's page (admin_guards): a chief editor's change.
+    # The admin's rule for a published claim's page (admin/guards.py): a chief editor's change.
     if content and claim.was_published and not user.has_perm(CHIEF_EDITOR_PERMISSION):
         return (
             f"a published claim's text, evidence and appearances are changed by a chief "

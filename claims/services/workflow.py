@@ -25,6 +25,9 @@ from ..models import Claim, Evidence, PublicationEvent, Rating, StatusChange
 
 User = AbstractBaseUser | None
 
+# Who changes what readers already see: chief editors, who publish (admin/guards.py).
+CHIEF_EDITOR_PERMISSION = "claims.publish_claim"
+
 
 @dataclass(frozen=True)
 class Action:

@@ -9,7 +9,7 @@ from sources.forms import SafeModelForm
 from sources.models import http_url
 from sources.validators import SafeInputMixin
 
-from .models import Claim, Evidence, Rating, StatusChange
+from ..models import Claim, Evidence, Rating, StatusChange
 
 
 class StatusChangeForm(SafeInputMixin, forms.Form):

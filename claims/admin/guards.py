@@ -16,10 +16,10 @@ from django.http import Http404, HttpResponseNotAllowed
 
 from sources.models import InvestigationUpdate
 
-from .models import Evidence
-from .selectors import on_public_record
+from ..models import Evidence
+from ..selectors import on_public_record
+from ..services.workflow import CHIEF_EDITOR_PERMISSION
 
-CHIEF_EDITOR_PERMISSION = "claims.publish_claim"
 EDITORS_MAY_ADD = frozenset({Evidence, InvestigationUpdate})
 
 
@@ -34,7 +34,7 @@ def may_add_to_record(user, obj) -> bool:
 
 
 class PublicRecordGuard:
-    """Mixed into each registered ModelAdmin by NewsroomAdminSite.register()."""
+    """Mixed into each registered ModelAdmin by factcheck/admin_site.py (its register())."""
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

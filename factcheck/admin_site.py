@@ -108,8 +108,8 @@ class NewsroomAdminSite(admin.AdminSite):
         for inline in admin_class.inlines:
             if inline.form is forms.ModelForm:
                 inline.form = SafeModelForm
-        # Past versions read-only, the public record a chief editor's: claims/admin_guards.py.
-        from .admin_guards import guarded
+        # Past versions read-only, the public record a chief editor's: claims/admin/guards.py.
+        from claims.admin.guards import guarded
 
         return super().register(model_or_iterable, guarded(admin_class), **options)
 
