@@ -311,7 +311,7 @@ OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "Fact-check tracker")
 # The newsroom's name: shown on the site and as the ClaimReview author.
 SITE_NAME = os.environ.get("SITE_NAME", "Fact-check tracker")
 
-# The read-only public API (claims/api.py). Anonymous clients are throttled per IP: behind
+# The read-only public API (claims/api/). Anonymous clients are throttled per IP: behind
 # TRUSTED_PROXY_COUNT proxies that append to X-Forwarded-For, the address the one facing
 # clients wrote there (that many entries from the right); without, REMOTE_ADDR. DRF's own
 # default would key on the whole header, which a client can vary at will.

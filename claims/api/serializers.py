@@ -1,20 +1,13 @@
-"""The read-only JSON API. It shows exactly what the public site shows, nothing more.
+"""The API's serializers: each lists its fields, so no editor note, internal field or user
+account can slip out."""
 
-Every queryset starts from Claim.objects.published() or from objects reachable through a
-published claim; serializers list their fields explicitly, so no editor note, internal field
-or user account can slip out.
-"""
-
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from sources.models import Investigation, InvestigationUpdate, Publisher, Source
 
-from .caching import version_cached
-from .filters import ClaimFilter
-from .models import (
+from ..models import (
     Appearance,
     Claim,
     Claimant,
@@ -24,7 +17,6 @@ from .models import (
     StatusChange,
     Topic,
 )
-from .selectors import claim_detail_queryset, public_publishers, reachable
 
 # -- serializers -------------------------------------------------------------------------------
 
@@ -234,134 +226,3 @@ class ClaimDetailSerializer(ClaimListSerializer):
 
 
 # -- viewsets ----------------------------------------------------------------------------------
-
-
-class VersionCachedMixin:
-    """Serve list and detail data from the cache until public data changes.
-
-    Throttling and content negotiation still run on every request (they happen before the
-    handler); only the queries and serialisation are skipped.
-    """
-
-    def list(self, request, *args, **kwargs):
-        return self._cached(request, super().list, *args, **kwargs)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self._cached(request, super().retrieve, *args, **kwargs)
-
-    def _cached(self, request, handler, *args, **kwargs):
-        from django.http import HttpResponse
-        from rest_framework.renderers import JSONRenderer
-        from rest_framework.response import Response
-
-        renderer = request.accepted_renderer
-        if type(renderer) is JSONRenderer:  # what clients ask for: keep the bytes, render once
-            key = f"api-json:{request.get_full_path()}"
-            content = version_cached(
-                key,
-                lambda: _rendered_or_none(
-                    handler(request, *args, **kwargs), renderer, self.get_renderer_context()
-                ),
-            )
-            if content is not None:
-                return HttpResponse(content, content_type=renderer.media_type)
-        else:
-            key = f"api:{request.get_full_path()}"
-            data = version_cached(key, lambda: _data_or_none(handler(request, *args, **kwargs)))
-            if data is not None:
-                return Response(data)
-        return handler(request, *args, **kwargs)  # an error: answer it afresh, never cached
-
-
-def _data_or_none(response):
-    return response.data if response.status_code == 200 else None
-
-
-def _rendered_or_none(response, renderer, context) -> bytes | None:
-    if response.status_code != 200:
-        return None
-    return renderer.render(response.data, renderer.media_type, context)
-
-
-class ClaimViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
-    """Published claims. Filters and search are the public claim list's own."""
-
-    lookup_value_regex = "[0-9]+"
-
-    filterset_class = ClaimFilter
-
-    def get_queryset(self):
-        if self.action == "retrieve":
-            return claim_detail_queryset()
-        return (
-            Claim.objects.published()
-            .for_cards()
-            .prefetch_related("topics")
-            .order_by("-said_on", "-id")
-        )
-
-    def get_serializer_class(self):
-        return ClaimDetailSerializer if self.action == "retrieve" else ClaimListSerializer
-
-
-class ClaimantViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = ClaimantSerializer
-    lookup_field = "slug"
-    lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
-
-    def get_queryset(self):
-        return reachable(Claimant).order_by("name")
-
-
-class TopicViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = TopicSerializer
-    lookup_field = "slug"
-    lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
-
-    def get_queryset(self):
-        return reachable(Topic).order_by("name")
-
-
-class SourceViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = SourceSerializer
-    lookup_value_regex = "[0-9]+"
-
-    def get_queryset(self):
-        return reachable(Source).select_related("publisher").order_by("-published_on", "id")
-
-
-class PublisherViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = PublisherSerializer
-    lookup_field = "slug"
-    lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
-
-    def get_queryset(self):
-        return public_publishers().order_by("name")
-
-
-class InvestigationViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = InvestigationSerializer
-    lookup_field = "slug"
-    lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
-
-    def get_queryset(self):
-        return (
-            reachable(Investigation)
-            .select_related("body")
-            .prefetch_related(
-                Prefetch(
-                    "updates", queryset=InvestigationUpdate.objects.order_by("happened_on", "id")
-                )
-            )
-            .order_by("-opened_on", "id")
-        )
-
-
-class RatingViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
-    """The verdict scale, with each rating's definition."""
-
-    serializer_class = RatingSerializer
-    queryset = Rating.objects.all()
-    lookup_field = "slug"
-    lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
-    pagination_class = None
