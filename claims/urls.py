@@ -1,9 +1,9 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
-from .caching import public_page
-from .feeds import CorrectionsFeed, LatestChangesFeed
+from .public import views
+from .public.caching import public_page
+from .public.feeds import CorrectionsFeed, LatestChangesFeed
 
 app_name = "claims"
 

@@ -158,7 +158,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
-# Public pages (claims/caching.py): how long a rendered page may sit in our cache (it is keyed
+# Public pages (claims/public/caching.py): how long a rendered page may sit in our cache (keyed
 # on the data's version, so this only bounds memory), and the Cache-Control lifetimes sent to
 # browsers and to shared caches (a reverse proxy or CDN) in front of us.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "3600"))

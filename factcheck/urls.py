@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from claims import api
-from claims.caching import public_page
+from claims.public.caching import public_page
 from claims.sitemaps import SITEMAPS
 
 from . import views

@@ -7,7 +7,7 @@ def _empty_cache():
     # must not answer for this one.
     from django.core.cache import cache
 
-    from claims.caching import local_pages
+    from claims.public.caching import local_pages
 
     cache.clear()
     local_pages.clear()

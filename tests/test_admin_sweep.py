@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.urls.resolvers import RoutePattern
 
 from claims.admin.guards import EDITORS_MAY_ADD
-from claims.caching import local_pages
 from claims.models import Claim, PublicVersion
+from claims.public.caching import local_pages
 from claims.selectors import SHOWN_ON, shown_on
 from claims.services import ACTIONS
 

@@ -6,14 +6,14 @@ from rest_framework import viewsets
 
 from sources.models import Investigation, InvestigationUpdate, Source
 
-from ..caching import version_cached
-from ..filters import ClaimFilter
 from ..models import (
     Claim,
     Claimant,
     Rating,
     Topic,
 )
+from ..public.caching import version_cached
+from ..public.filters import ClaimFilter
 from ..selectors import claim_detail_queryset, public_publishers, reachable
 
 # -- serializers -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from claims.caching import local_pages
+from claims.public.caching import local_pages
 from claims.models import Claim, PublicVersion
 from claims.services import status_change_record
 from tests.factories import published_claim, rating

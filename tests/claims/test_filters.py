@@ -1,4 +1,4 @@
-"""The claim filters (claims/filters.py) reveal nothing about drafts, on the list and the API."""
+"""The claim filters (claims/public/filters.py) reveal nothing about drafts, on list and API."""
 
 import html
 import re
@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.filters import ClaimFilter
 from claims.models import Claim
+from claims.public.filters import ClaimFilter
 from tests.factories import ClaimantFactory, ClaimFactory, TopicFactory, published_claim
 
 pytestmark = pytest.mark.django_db

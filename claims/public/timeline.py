@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sources.models import Investigation
 
-from .models import Claim, Evidence, PublicationEvent, Rating, StatusChange
+from ..models import Claim, Evidence, PublicationEvent, Rating, StatusChange
 
 
 @dataclass(frozen=True)

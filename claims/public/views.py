@@ -14,9 +14,8 @@ from django_filters.views import FilterView
 
 from sources.models import Investigation, InvestigationUpdate, Source
 
-from .claimreview import as_script_json, claim_review, rating_bounds
-from .filters import ClaimFilter
-from .models import (
+from ..claimreview import as_script_json, claim_review, rating_bounds
+from ..models import (
     Claim,
     Claimant,
     EditorialPage,
@@ -24,7 +23,7 @@ from .models import (
     Rating,
     Topic,
 )
-from .selectors import (
+from ..selectors import (
     claim_detail_queryset,
     is_reachable,
     public_corrections,
@@ -32,6 +31,7 @@ from .selectors import (
     rating_counts,
     recent_changes,
 )
+from .filters import ClaimFilter
 from .timeline import claim_as_of
 
 PAGE_SIZE = 20
@@ -249,7 +249,7 @@ def rating_css(request):
 
 def claimreview_feed(request):
     """Every published verdict as ClaimReview, in a schema.org DataFeed."""
-    from .claimreview import claimreview_datafeed
+    from ..claimreview import claimreview_datafeed
 
     data = claimreview_datafeed(base_url=request.build_absolute_uri("/").rstrip("/"))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})

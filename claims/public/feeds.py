@@ -7,8 +7,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import PublicationEvent, StatusChange
-from .selectors import public_corrections, recent_changes
+from ..models import PublicationEvent, StatusChange
+from ..selectors import public_corrections, recent_changes
 
 EVENT_TITLES = {
     PublicationEvent.Kind.PUBLISHED: gettext_lazy("Verdict"),

@@ -10,10 +10,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..models import Claim, Claimant, Rating, Topic
+from ..search import MAX_QUERY_LENGTH
+from ..selectors import reachable
 from .caching import version_cached
-from .models import Claim, Claimant, Rating, Topic
-from .search import MAX_QUERY_LENGTH
-from .selectors import reachable
 
 
 def published_languages() -> list[str]:
