@@ -1,4 +1,10 @@
+"""The sitemap: an index (`/sitemap.xml`) of one section per kind of public page, each
+section in pages of at most 50,000 addresses; only what a published claim makes public."""
+
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max
+from django.http import Http404
 from django.urls import reverse
 
 from sources.models import Investigation, Source
@@ -16,6 +22,10 @@ class ClaimSitemap(Sitemap):
 
     def lastmod(self, claim):
         return claim.updated_at
+
+    def get_latest_lastmod(self):
+        # The index's date for the section: one aggregate, not a pass over every claim.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class RelatedToPublishedSitemap(Sitemap):
@@ -67,3 +77,15 @@ SITEMAPS = {
     "sources": RelatedToPublishedSitemap(Source),
     "investigations": RelatedToPublishedSitemap(Investigation),
 }
+
+
+def sitemap_index(request, sitemaps):
+    """`/sitemap.xml`: the index of every section's pages (`/sitemap-<section>.xml?p=N`).
+
+    A section holds at most `Sitemap.limit` (50,000) addresses per page, the protocol's bound;
+    the index itself is one page, so a `?p=` other than 1 names nothing and answers 404, as a
+    section's page out of range does.
+    """
+    if request.GET.get("p", "1") != "1":
+        raise Http404("The sitemap index has one page.")
+    return sitemap_views.index(request, sitemaps, sitemap_url_name="sitemap_section")

@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from claims import api
 from claims.public.caching import public_page
-from claims.sitemaps import SITEMAPS
+from claims.sitemaps import SITEMAPS, sitemap_index
 
 from . import views
 
@@ -27,7 +27,13 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("lang/", views.switch_language, name="switch_language"),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap_index), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        public_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
