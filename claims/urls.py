@@ -1,3 +1,5 @@
+"""The public site's addresses (namespace `claims`): pages, feeds, the rating colours."""
+
 from django.urls import path
 from django.views.generic import RedirectView
 

@@ -1,3 +1,5 @@
+"""The root URLs: the API and its schema, the admin, sitemaps, robots, probes, the site."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -7,7 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from claims import api
 from claims.public.caching import public_page
-from claims.sitemaps import SITEMAPS, sitemap_index
+from claims.public.sitemaps import SITEMAPS, sitemap_index
 
 from . import views
 

@@ -18,7 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
 from claims.public.caching import local_pages
-from claims.sitemaps import SITEMAPS
+from claims.public.sitemaps import SITEMAPS
 from tests.factories import (
     ClaimantFactory,
     ClaimFactory,

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from claims.models import Claim
+from claims.public.sitemaps import SITEMAPS, ClaimSitemap
 from claims.services import claim_withdraw
-from claims.sitemaps import SITEMAPS, ClaimSitemap
 from sources.models import Investigation, Source
 from tests.factories import ClaimFactory, EvidenceFactory, published_claim
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from claims.models import Claim, StatusChange
+from claims.public.sitemaps import SITEMAPS
 from claims.services import status_change_record
 from sources.models import Investigation
 from sources.services import investigation_update_record
@@ -363,7 +364,8 @@ def test_a_withdrawn_claim_answers_410_with_its_public_note(client):
     html = response.content.decode()
     assert "We could not confirm the quote" in html
     assert EDITOR_NOTE not in html
-    assert claim.get_absolute_url() not in client.get(reverse("sitemap")).content.decode()
+    claims_sitemap = reverse("sitemap_section", kwargs={"section": "claims"})
+    assert claim.get_absolute_url() not in client.get(claims_sitemap).content.decode()
 
 
 def test_drafts_and_editor_notes_never_appear_on_public_pages(client, demo, draft):
@@ -375,7 +377,7 @@ def test_drafts_and_editor_notes_never_appear_on_public_pages(client, demo, draf
         reverse("claims:claim_list") + "?q=tax",
         demo.get_absolute_url(),
         reverse("claims:feed"),
-        reverse("sitemap"),
+        *[reverse("sitemap_section", kwargs={"section": name}) for name in SITEMAPS],
         reverse("claims:claimant_list"),
     ]
     for url in urls:
@@ -520,6 +522,7 @@ def test_related_pages_run_a_fixed_number_of_queries(client, django_assert_max_n
         source.get_absolute_url(),
         inv.get_absolute_url(),
         reverse("sitemap"),
+        reverse("sitemap_section", kwargs={"section": "claims"}),
         reverse("claims:page", args=["methodology"]),
     ]:
         with django_assert_max_num_queries(11):  # incl. the public version read

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from sources.models import Investigation, Source
 
-from .models import Claim, Claimant, Topic
-from .selectors import reachable
+from ..models import Claim, Claimant, Topic
+from ..selectors import reachable
 
 
 class ClaimSitemap(Sitemap):
