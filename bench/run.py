@@ -7,6 +7,7 @@ Throughput is reported as a ratio of /healthz measured in the same run, because 
 figures on a shared machine drift.
 """
 
+import itertools
 import json
 import os
 import platform
@@ -17,6 +18,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +41,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 PORT = int(os.environ.get("BENCH_PORT", "8077"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 SAMPLE = ROOT.parent / "shared" / "data" / "claimreview" / "claimreview_sample.json"
+IMPORT_FILE_MB = int(os.environ.get("BENCH_IMPORT_FILE_MB", "200"))
 
 
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
@@ -286,6 +289,65 @@ def import_rate() -> dict:
     }
 
 
+def claimreview_file(path: Path, megabytes: int) -> int:
+    """Write a JSON array of the shared sample's records, copied over and over (each copy
+    under review URLs of its own, so it makes claims rather than duplicates) until the file
+    holds `megabytes` MB: real records' shapes and mess, at a big archive's size. Returns
+    how many records it holds."""
+    records = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    target, written, count = megabytes * 10**6, 1, 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[")
+        for copy in itertools.count():
+            for record in records:
+                url = record.get("url") if isinstance(record, dict) else None
+                if copy and isinstance(url, str):
+                    address, hash_, fragment = url.partition("#")
+                    joint = "&" if "?" in address else "?"
+                    record = {**record, "url": f"{address}{joint}copy={copy}{hash_}{fragment}"}
+                text = (",\n" if count else "") + json.dumps(record, ensure_ascii=False)
+                written += out.write(text)  # characters: the file has at least as many bytes
+                count += 1
+                if written >= target:
+                    out.write("]")
+                    return count
+
+
+def import_memory() -> dict:
+    """Peak memory of an import of a generated file of IMPORT_FILE_MB MB (`--dry-run`, into an
+    empty database): the largest resident set of the command's processes (its own and its
+    parser's), as the kernel reports it when the command ends."""
+    if not SAMPLE.exists():
+        return {"skipped": f"{SAMPLE} not found"}
+    database = "factcheck_bench_memory"
+    ensure_database(database, fresh=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        path, output = Path(scratch) / "claimreview.json", Path(scratch) / "output.txt"
+        records = claimreview_file(path, IMPORT_FILE_MB)
+        size = path.stat().st_size
+        with output.open("w") as out:
+            command = [PY, "manage.py", "import_claimreview", str(path), "--dry-run", "--show", "0"]
+            process = subprocess.Popen(command, cwd=ROOT, env=env(database), stdout=out)
+            # wait4 reports this child alone (and the parser it waited for), where
+            # RUSAGE_CHILDREN would also hold every earlier child of the benchmark (gunicorn).
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, command)
+        first, *rest = output.read_text().splitlines()
+    match = re.search(r"(\d+) records read in ([\d.]+) s", first)
+    counts = {line.split()[0]: int(line.split()[1]) for line in rest[:5]}
+    return {
+        "file_mb": round(size / 10**6),
+        "records": int(match.group(1)),
+        "written": records,
+        "seconds": float(match.group(2)),
+        "records_per_s": round(int(match.group(1)) / float(match.group(2))),
+        "peak_mb": round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
+        **counts,
+    }
+
+
 def machine() -> str:
     model = next(
         (
@@ -331,6 +393,7 @@ def main() -> None:
         "endpoints": table,
         "search": search_timing(),
         "import": import_rate(),
+        "import_memory": import_memory(),
         "worker_peak_mb": round(peak, 1),
     }
     stamp = results["date"].replace(":", "")
@@ -348,7 +411,7 @@ def write_report(r: dict) -> None:
             f"| {name} | {e['rps']:.0f} | {e['ratio']:.0%} | {e['p50_ms']:.1f} | "
             f"{e['p95_ms']:.1f} | {e['p99_ms']:.1f} | {e['errors']} |"
         )
-    s, imp = r["search"], r["import"]
+    s, imp, mem = r["search"], r["import"], r.get("import_memory", {})
     speedup = s["icontains_ms"] / s["fts_ms"] if s["fts_ms"] else 0
     ep = r["endpoints"]
     checks = [
@@ -383,6 +446,11 @@ def write_report(r: dict) -> None:
             f"{imp.get('records_per_s', 'n/a')} records/s",
         ),
         ("worker peak memory < 150 MB", r["worker_peak_mb"] < 150, f"{r['worker_peak_mb']} MB"),
+        (
+            f"import peak memory on a {mem.get('file_mb', IMPORT_FILE_MB)} MB file < 150 MB",
+            mem.get("peak_mb", 150) < 150,
+            f"{mem.get('peak_mb', 'n/a')} MB",
+        ),
     ]
     table = "\n".join(lines)
     targets = "\n".join(
@@ -410,6 +478,11 @@ database: {imp.get("seconds", "n/a")} s, {imp.get("records_per_s", "n/a")} recor
 {imp.get("rejected", "n/a")} rejected), as the command reports it, from opening the file to
 the commit; the whole process, with Python and Django starting, took
 {imp.get("process_seconds", "n/a")} s.
+
+Import memory: a generated file of {mem.get("file_mb", "n/a")} MB (the sample's records copied
+under new review URLs, {mem.get("records", "n/a")} records), `--dry-run` into an empty
+database, in {mem.get("seconds", "n/a")} s ({mem.get("records_per_s", "n/a")} records/s): peak
+resident memory {mem.get("peak_mb", "n/a")} MB (the largest of the command's processes).
 
 Server worker peak memory (VmHWM of the largest worker): {r["worker_peak_mb"]} MB.
 

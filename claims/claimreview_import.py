@@ -5,18 +5,31 @@ JSON Lines, a JSON-LD @graph, or a Google Fact Check Tools `claims:search` respo
 raw records with their position; `parse_record()` turns one raw record into a clean
 `ReviewRecord` or raises `Rejected` with the reason. Nothing here writes: see
 `claims.services.importing`.
+
+Files are streamed, never held whole: `scan_file()` checks a file in a first pass that builds
+nothing (its size, UTF-8, the JSON and its limits, where the records are and how many), so a
+file that fails is rejected whole before any record is read; `ClaimReviewFile.records()` then
+reads it again one record at a time. Memory is bounded by the largest record.
 """
 
+import codecs
 import datetime
 import hashlib
 import html
+import io
 import json
+import math
+import os
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
+from itertools import islice
 from urllib.parse import unquote, urljoin, urlsplit
 
+import ijson
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -25,10 +38,17 @@ from sources.models import http_url
 from sources.urls_normal import normalise_url
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
-MAX_DEPTH = 40  # deeper JSON is not a ClaimReview; refuse it before it costs memory
-# A ClaimReview record is 3 to 5 JSON objects (the review, its rating, author, item…): this is
-# about 150,000 records, and bounds the memory a small file of empty objects could take.
-MAX_JSON_OBJECTS = 500_000
+MAX_DEPTH = 40  # deeper JSON is not a ClaimReview
+# Every JSON value counts (objects, arrays, strings, numbers, true, false, null): a file may hold
+# 500,000, or one per 16 bytes if it is larger. Real ClaimReview takes about 43 bytes a value (16
+# values a record in the shared sample); `{},{},…` or `1,1,…` takes 2 or 3, and is refused.
+MAX_JSON_VALUES = 500_000
+BYTES_PER_VALUE = 16
+# One record (an item of the file's list, a line, or the whole document when it is one record)
+# is built in memory whole: these bound the memory a file can take, whatever its size.
+MAX_RECORD_VALUES = 100_000
+MAX_RECORD_BYTES = 16 * 2**20
+READ_BYTES = 2**18
 MAX_CLAIM_CHARS = 20_000
 MAX_TEXT_CHARS = 5_000
 MAX_URL_CHARS = 2_000
@@ -43,6 +63,14 @@ QUOTES = [("“", "”"), ('"', '"'), ("«", "»"), ("„", "“"), ("‘", "’
 
 class Rejected(Exception):
     """A record that cannot be imported; the message is the reason shown in the report."""
+
+
+class NotUTF8(Rejected):
+    pass
+
+
+class FileChanged(Exception):
+    """The file no longer reads as it did when it was checked: someone rewrote it meanwhile."""
 
 
 @dataclass
@@ -78,124 +106,491 @@ class ReviewRecord:
 
 # -- reading files -----------------------------------------------------------------------------
 
+# A document's records: the items of its list, of the list under the first of these keys it
+# has, or the document itself (the shape "value").
+CONTAINERS = ("dataFeedElement", "claims", "@graph")
+STARTS = frozenset({"start_map", "start_array"})
+ENDS = frozenset({"end_map", "end_array"})
+NOTHING = ("", 0, False)  # a key a record does not have (see `_Survey._fact`)
+
 
 def read_records(path: str) -> Iterator[tuple[str, object]]:
     """Yield (position, raw record) for every record in the file; a record that could not be
-    read is yielded as a `Rejected` in place of the raw record."""
+    read is yielded as a `Rejected` in place of the raw record, and a file that could not be
+    read as one `Rejected` at the position "file"."""
+    yield from scan_file(path).records()
+
+
+@dataclass
+class ClaimReviewFile:
+    """A file checked whole by `scan_file`, read again record by record by `records()`."""
+
+    path: str
+    size: int = 0
+    shape: str = "value"  # "array", one of CONTAINERS, "value" (one record) or "lines"
+    count: int = 1  # how many records it yields (for JSON Lines, about one a line)
+    skip: int = 0  # values under the shape's key before its last occurrence, the one read
+    exact_numbers: bool = False  # numbers a C long or double cannot hold: read as Decimal
+    rejection: Rejected | None = None
+
+    @property
+    def budget(self) -> int:
+        return max(MAX_JSON_VALUES, self.size // BYTES_PER_VALUE)
+
+    def records(self) -> Iterator[tuple[str, object]]:
+        """(position, raw record or `Rejected`) for each record, read from the file again."""
+        if self.rejection is not None:
+            yield "file", self.rejection
+            return
+        with open(self.path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size != self.size:
+                raise FileChanged(f"{self.path} changed while it was read")
+            reader = _Reader(handle, check=False)
+            if self.shape == "lines":
+                yield from _json_lines(reader.handle, self.budget)
+            else:
+                yield from _walk_units(self.shape, self._units(reader))
+
+    def _units(self, reader) -> Iterator:
+        prefix = {"array": "item", "value": ""}.get(self.shape, f"{self.shape}.item")
+        units = ijson.items(reader, prefix, use_float=not self.exact_numbers, buf_size=READ_BYTES)
+        try:
+            for unit in islice(units, self.skip, None):
+                yield _floats(unit) if self.exact_numbers else unit
+        except (ijson.JSONError, ValueError) as error:
+            raise FileChanged(f"{self.path} changed while it was read") from error
+
+
+def scan_file(path: str) -> ClaimReviewFile:
+    """Check a whole file in one streaming pass that builds nothing: its size, that it is
+    UTF-8, and that it is one JSON document within the limits (depth, values, records) — else
+    JSON Lines, whose lines are checked as they are read. A file that fails carries its
+    `rejection`, the only thing it yields."""
+    found = ClaimReviewFile(path)
     with open(path, "rb") as handle:
-        # In chunks: read(MAX_FILE_BYTES + 1) would set aside 512 MiB for any file at all.
-        chunks, size = [], 0
-        while size <= MAX_FILE_BYTES and (chunk := handle.read(2**20)):
-            chunks.append(chunk)
-            size += len(chunk)
-        data = b"".join(chunks)
-        del chunks
-    if len(data) > MAX_FILE_BYTES:
-        yield "file", Rejected(f"file larger than {MAX_FILE_BYTES // 2**20} MiB")
-        return
+        status = os.fstat(handle.fileno())
+        found.size = status.st_size
+        if not stat.S_ISREG(status.st_mode):
+            found.rejection = Rejected("not a regular file: save it to a file first")
+        elif found.size > MAX_FILE_BYTES:
+            found.rejection = Rejected(f"file larger than {MAX_FILE_BYTES // 2**20} MiB")
+        else:
+            _survey_into(found, _Reader(handle, check=True))
+    return found
+
+
+def _survey_into(found: ClaimReviewFile, reader: "_Reader") -> None:
+    """What the first pass learns of a file of a size worth reading, in `found`."""
+    survey = _Survey(reader, found.budget)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        yield "file", Rejected(f"not UTF-8 text (byte {error.start})")
+        survey.run()
+    except NotUTF8 as error:
+        found.rejection = error
         return
-    budget = _ObjectBudget()
-    try:
-        document = _loads(text, budget)
+    except (ijson.JSONError, ValueError):  # not one JSON document: JSON Lines
+        found.shape = "lines"
     except Rejected as error:
-        yield "file", error
-        return
-    except ValueError:
-        yield from _json_lines(text, _ObjectBudget())
-        return
-    yield from _walk(document)
-
-
-class _ObjectBudget:
-    """Counts the JSON objects a file decodes to, across all its lines, and stops the parse
-    past MAX_JSON_OBJECTS: a few megabytes of `{},{},…` would otherwise become gigabytes."""
-
-    def __init__(self):
-        self.left = MAX_JSON_OBJECTS
-
-    def __call__(self, pairs):
-        self.left -= 1
-        if self.left < 0:
-            raise Rejected(f"more than {MAX_JSON_OBJECTS:,} JSON objects in one file: split it")
-        return dict(pairs)
-
-
-def _loads(text: str, budget: _ObjectBudget | None = None):
+        found.rejection = error
+    else:
+        found.rejection = survey.problem()
+        found.shape, found.count, found.skip = survey.shape, survey.count, survey.skip
+        found.exact_numbers = survey.exact_numbers
     try:
-        document = json.loads(text, object_pairs_hook=budget or _ObjectBudget())
+        reader.drain()  # whatever else is wrong, a file that is not UTF-8 is refused as such
+    except NotUTF8 as error:
+        found.rejection = error
+    if found.shape == "lines":
+        found.count = reader.lines + 1
+
+
+class _Reader:
+    """The file's bytes after any byte-order mark, for the JSON parser: counted (`position`,
+    `lines`) and, when `check`, checked as UTF-8 on the way."""
+
+    def __init__(self, handle, *, check: bool):
+        self.handle = handle
+        self.position = 0
+        self.lines = 0
+        self.decoder = codecs.getincrementaldecoder("utf-8")() if check else None
+        if handle.read(3) != codecs.BOM_UTF8:
+            handle.seek(0)
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        if self.decoder is not None:
+            pending = len(self.decoder.getstate()[0])  # the start of a character cut in two
+            try:
+                self.decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                self.decoder = None
+                byte = self.position - pending + error.start
+                raise NotUTF8(f"not UTF-8 text (byte {byte})") from None
+            self.lines += chunk.count(b"\n")
+        self.position += len(chunk)
+        return chunk
+
+    def drain(self) -> None:
+        """Read (and check) what the parser left."""
+        while self.decoder is not None and self.read(READ_BYTES):
+            pass
+
+
+@dataclass
+class _List:
+    """One list of records in a document, as `_Survey` found it."""
+
+    kind: str  # "array", or "map" / "scalar" for a key whose value is not a list
+    count: int = 0  # the records its items yield
+    matches: int = 0  # the values ijson finds at its prefix (its items; a map's "item" keys)
+    skip: int = 0  # the matches of the same key's earlier occurrences
+    oversized: str = ""  # the first item over the limits for one record, and how
+
+
+def _over_budget(budget: int) -> str:
+    return f"more than {budget:,} JSON objects in one file: split it"
+
+
+class _Survey:
+    """One pass over a document's events that builds nothing. Counts every value against the
+    budget as it goes (refusing the file there and then), and notes its depth, which list
+    holds its records, how many there are, and any too large to build (`problem()`)."""
+
+    def __init__(self, reader: _Reader, budget: int):
+        self.reader = reader
+        self.events = ijson.basic_parse(reader, buf_size=READ_BYTES)
+        self.budget = budget
+        self.values = self.depth = self.deepest = 0
+        self.exact_numbers = False
+        self.lists: dict[str, _List] = {}
+        self.root = ""
+
+    def run(self) -> None:
+        event, value = next(self.events)
+        self._count(event, value)
+        self.root = event
+        if event == "start_array":
+            self.lists["array"] = self._list("array")
+        elif event == "start_map":
+            self._root_map()
+        for _ in self.events:  # nothing but white space may follow
+            pass
+
+    @property
+    def shape(self) -> str:
+        if self.root == "start_array":
+            return "array"
+        kinds = {key: found.kind for key, found in self.lists.items()}
+        return next((key for key in CONTAINERS if kinds.get(key) == "array"), "value")
+
+    @property
+    def count(self) -> int:
+        return self.lists[self.shape].count if self.shape != "value" else 1
+
+    @property
+    def skip(self) -> int:
+        return self.lists[self.shape].skip if self.shape != "value" else 0
+
+    def problem(self) -> Rejected | None:
+        """Why the file, valid JSON, is still refused: too deep, or a record too large."""
+        if self.deepest > MAX_DEPTH:
+            return Rejected(f"JSON nested more than {MAX_DEPTH} levels deep")
+        if self.shape == "value":
+            oversized = _oversized(self.values, self.reader.position)
+        else:
+            oversized = self.lists[self.shape].oversized
+        return Rejected(f"a record {oversized}: not a ClaimReview") if oversized else None
+
+    def _count(self, event: str, value) -> None:
+        """A value begins."""
+        self.values += 1
+        if self.values > self.budget:
+            raise Rejected(_over_budget(self.budget))
+        if event in STARTS:
+            self.depth += 1
+            if self.depth > self.deepest:
+                self.deepest = self.depth
+        elif event == "number" and not self.exact_numbers:
+            self.exact_numbers = _beyond_c(value)
+
+    def _skip(self) -> None:
+        """Consume the rest of a container whose start was counted (the hot loop: most values
+        of a file go through here)."""
+        values, depth, deepest, budget = self.values, self.depth, self.deepest, self.budget
+        exact, level = self.exact_numbers, 1
+        for event, value in self.events:
+            if event == "map_key":
+                continue
+            if event in ENDS:
+                depth -= 1
+                level -= 1
+                if not level:
+                    break
+                continue
+            values += 1
+            if values > budget:
+                raise Rejected(_over_budget(budget))
+            if event in STARTS:
+                depth += 1
+                level += 1
+                deepest = max(deepest, depth)
+            elif event == "number" and not exact:
+                exact = _beyond_c(value)
+        self.values, self.depth, self.deepest, self.exact_numbers = values, depth, deepest, exact
+
+    def _close(self) -> None:
+        self.depth -= 1
+
+    def _root_map(self) -> None:
+        for event, key in self.events:
+            if event == "end_map":
+                self._close()
+                return
+            event, value = next(self.events)
+            self._count(event, value)
+            if key not in CONTAINERS:
+                if event in STARTS:
+                    self._skip()
+                continue
+            earlier = self.lists.get(key)
+            if event == "start_array":
+                found = self._list(key)
+            elif event == "start_map":
+                found = _List("map", matches=self._items_of_map())
+            else:
+                found = _List("scalar")
+            found.skip = earlier.skip + earlier.matches if earlier else 0
+            self.lists[key] = found
+
+    def _items_of_map(self) -> int:
+        """How many "item" keys a map holds (where ijson looks for the key's items)."""
+        items = 0
+        for event, key in self.events:
+            if event == "end_map":
+                self._close()
+                return items
+            items += key == "item"
+            event, value = next(self.events)
+            self._count(event, value)
+            if event in STARTS:
+                self._skip()
+        return items
+
+    def _list(self, shape: str) -> _List:
+        """A list of records, its start counted: each item is one record or holds a few."""
+        found, reader = _List("array"), self.reader
+        end = reader.position  # where the last item ended, to the parser's buffer
+        for event, value in self.events:
+            if event == "end_array":
+                self._close()
+                break
+            values = self.values
+            self._count(event, value)
+            if event == "start_map":
+                found.count += _records_in(shape, self._record_keys())
+            else:
+                if event == "start_array":
+                    self._skip()
+                found.count += shape != "@graph"
+            values, size, end = self.values - values, reader.position - end, reader.position
+            if values > MAX_RECORD_VALUES or size > MAX_RECORD_BYTES:
+                where = found.matches if shape == "array" else f"{shape} {found.matches}"
+                found.oversized = found.oversized or f"at {where} {_oversized(values, size)}"
+            found.matches += 1
+        return found
+
+    def _record_keys(self) -> dict:
+        """Consume the rest of an item of a list of records, a map: what its keys say of the
+        records it holds (`_records_in`)."""
+        facts = {}
+        for event, key in self.events:
+            if event == "end_map":
+                self._close()
+                break
+            event, value = next(self.events)
+            self._count(event, value)
+            if key in ("claimReview", "item", "@type"):
+                facts[key] = self._fact(event, value)
+            elif event in STARTS:
+                self._skip()
+        return facts
+
+    def _fact(self, event: str, value) -> tuple[str, int, bool]:
+        """A record's value under one of the keys that say what it holds, its start counted:
+        its kind, how many items (if a list), and whether it names a ClaimReview (@type)."""
+        if event == "start_map":
+            self._skip()
+            return "map", 0, False
+        if event != "start_array":
+            return "scalar", 0, _names_claim_review(value)
+        items, claim_review = 0, False
+        for event, value in self.events:
+            if event == "end_array":
+                self._close()
+                break
+            items += 1
+            self._count(event, value)
+            if event in STARTS:
+                self._skip()
+            claim_review = claim_review or _names_claim_review(value)
+        return "array", items, claim_review
+
+
+def _names_claim_review(value) -> bool:
+    return isinstance(value, str) and value.lower() == "claimreview"
+
+
+def _beyond_c(number) -> bool:
+    """A number the C parser cannot hold as a long or a double (json reads any)."""
+    if isinstance(number, int):
+        return not -(2**63) <= number < 2**63
+    return math.isinf(float(number))
+
+
+def _oversized(values: int, size: int) -> str:
+    if values > MAX_RECORD_VALUES:
+        return f"of more than {MAX_RECORD_VALUES:,} JSON values"
+    if size > MAX_RECORD_BYTES:
+        return f"larger than {MAX_RECORD_BYTES // 2**20} MiB"
+    return ""
+
+
+def _records_in(shape: str, facts: dict) -> int:
+    """How many records `_walk_units` yields for an item of a list that is a map, from what
+    `_Survey._record_keys` saw of it: mirrors it."""
+    if shape == "@graph":
+        return int(facts.get("@type", NOTHING)[2])
+    kind, items, _ = facts.get("item" if shape == "dataFeedElement" else "claimReview", NOTHING)
+    return items if kind == "array" else 1
+
+
+def _floats(value):
+    """A value read with exact numbers, with json's floats (inf beyond a double's range)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: _floats(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_floats(item) for item in value]
+    return value
+
+
+def _json_lines(handle, budget: int) -> Iterator[tuple[str, object]]:
+    """The records of a JSON Lines file, one line at a time: a line that is not valid JSON is
+    rejected alone, and reading stops at the line that takes the file past its budget."""
+    left, number = budget, 0
+    while line := handle.readline(MAX_RECORD_BYTES + 1):
+        if len(line) > MAX_RECORD_BYTES:
+            while line and not line.endswith(b"\n"):  # the rest of it, never held whole
+                line = handle.readline(READ_BYTES)
+            number += 1
+            yield f"line {number}", Rejected(f"line longer than {MAX_RECORD_BYTES // 2**20} MiB")
+            continue
+        # Numbered as str.splitlines() numbers the whole text (which also breaks at \r).
+        for text in line.decode("utf-8").removesuffix("\n").splitlines() or [""]:
+            number += 1
+            if not text.strip():
+                continue
+            try:
+                document, values = _load_line(text)
+            except Rejected as error:
+                yield f"line {number}", error
+                continue
+            left -= values
+            if left < 0:  # the whole file is over budget: stop reading it
+                yield f"line {number}", Rejected(_over_budget(budget))
+                return
+            for position, record in _walk(document):
+                yield (f"line {number}" if position == "0" else f"line {number} {position}"), record
+
+
+def _load_line(text: str) -> tuple[object, int]:
+    """One line's document and how many values it holds, or `Rejected`."""
+    # An upper bound on its values, counted in C: json.loads builds only what is bounded.
+    if text.count(",") + text.count("[") + text.count("{") >= MAX_RECORD_VALUES:
+        _check_record_values(text)
+    try:
+        document = json.loads(text)
     except RecursionError:
         raise Rejected("JSON nested too deeply") from None
-    if _depth(document) > MAX_DEPTH:
+    except ValueError as error:
+        raise Rejected(f"not valid JSON ({getattr(error, 'msg', error)})") from None
+    values, depth = _measure(document)
+    if depth > MAX_DEPTH:
         raise Rejected(f"JSON nested more than {MAX_DEPTH} levels deep")
-    return document
+    return document, values
 
 
-def _depth(value, level: int = 0) -> int:
-    if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
+def _check_record_values(text: str) -> None:
+    values = 0
+    try:
+        for event, _ in ijson.basic_parse(io.BytesIO(text.encode("utf-8"))):
+            values += event not in ENDS and event != "map_key"
+            if values > MAX_RECORD_VALUES:
+                raise Rejected(f"a record of more than {MAX_RECORD_VALUES:,} JSON values")
+    except (ijson.JSONError, ValueError) as error:
+        raise Rejected(f"not valid JSON ({str(error).splitlines()[0]})") from None
 
 
-def _json_lines(text: str, budget: _ObjectBudget) -> Iterator[tuple[str, object]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            document = _loads(line, budget)
-        except Rejected as error:
-            yield f"line {number}", error
-            if budget.left < 0:  # the whole file is over budget: stop reading it
-                return
-            continue
-        except ValueError as error:
-            yield f"line {number}", Rejected(f"not valid JSON ({error.msg})")
-            continue
-        for position, record in _walk(document):
-            yield (f"line {number}" if position == "0" else f"line {number} {position}"), record
+def _measure(document) -> tuple[int, int]:
+    """How many values a document holds, and how deep its containers nest."""
+    values, deepest, pending = 0, 0, [(document, 0)]
+    while pending:
+        value, level = pending.pop()
+        values += 1
+        if isinstance(value, dict | list):
+            level += 1
+            deepest = max(deepest, level)
+            pending.extend((item, level) for item in _items(value))
+    return values, deepest
+
+
+def _items(container: dict | list) -> Iterable:
+    return container.values() if isinstance(container, dict) else container
 
 
 def _walk(document) -> Iterator[tuple[str, object]]:
     """The ClaimReview records of a parsed document, whatever its shape."""
     if isinstance(document, list):
-        for index, item in enumerate(document):
-            if isinstance(item, dict) and isinstance(item.get("claimReview"), list):
+        return _walk_units("array", document)
+    if isinstance(document, dict):
+        for key in CONTAINERS:
+            if isinstance(document.get(key), list):
+                return _walk_units(key, document[key])
+    return _walk_units("value", [document])
+
+
+def _walk_units(shape: str, units: Iterable) -> Iterator[tuple[str, object]]:
+    """The records of the items of a document's list of records (`shape` says which list;
+    "value": the document is the one item). `_records_in` counts what this yields."""
+    for index, unit in enumerate(units):
+        if shape == "array":
+            if isinstance(unit, dict) and isinstance(unit.get("claimReview"), list):
                 # A list of Fact Check API claims, without the {"claims": …} envelope.
-                for sub, review in enumerate(item["claimReview"]):
-                    yield f"{index} review {sub}", _from_fact_check_api(item, review)
+                for sub, review in enumerate(unit["claimReview"]):
+                    yield f"{index} review {sub}", _from_fact_check_api(unit, review)
             else:
-                yield str(index), item
-    elif isinstance(document, dict) and isinstance(document.get("dataFeedElement"), list):
-        for index, element in enumerate(document["dataFeedElement"]):
-            items = element.get("item") if isinstance(element, dict) else None
+                yield str(index), unit
+        elif shape == "dataFeedElement":
+            items = unit.get("item") if isinstance(unit, dict) else None
             if isinstance(items, dict):
                 items = [items]
             if isinstance(items, list):
                 for sub, item in enumerate(items):
                     yield f"dataFeedElement {index} item {sub}", item
             else:
-                yield f"dataFeedElement {index}", element
-    elif isinstance(document, dict) and isinstance(document.get("claims"), list):
-        for index, claim in enumerate(document["claims"]):
-            reviews = claim.get("claimReview") if isinstance(claim, dict) else None
+                yield f"dataFeedElement {index}", unit
+        elif shape == "claims":
+            reviews = unit.get("claimReview") if isinstance(unit, dict) else None
             if not isinstance(reviews, list):
                 yield f"claims {index}", Rejected("Fact Check API claim without claimReview")
                 continue
             for sub, review in enumerate(reviews):
-                yield f"claims {index} review {sub}", _from_fact_check_api(claim, review)
-    elif isinstance(document, dict) and isinstance(document.get("@graph"), list):
-        for index, item in enumerate(document["@graph"]):
-            if _is_claim_review(item):
-                yield f"@graph {index}", item
-    else:
-        yield "0", document
+                yield f"claims {index} review {sub}", _from_fact_check_api(unit, review)
+        elif shape == "@graph":
+            if _is_claim_review(unit):
+                yield f"@graph {index}", unit
+        else:
+            yield "0", unit
 
 
 def _from_fact_check_api(claim: dict, review) -> dict | Rejected:

@@ -14,6 +14,7 @@ claim is as the last import left it (`claim_import_fingerprint`); otherwise the 
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from django.utils.text import slugify
 from sources.models import Publisher, Source
 
 from .. import bulk
+from ..claimreview_import import Rejected
 from ..models import (
     Appearance,
     Claim,
@@ -158,17 +160,14 @@ class ImportContext:
         self.publish = publish
         self.user = user
         self.user_id = user.pk if user is not None else None
-        self.ratings = {r.slug: r for r in Rating.objects.all()}
-        self.by_label = {normalise_label(r.label): r for r in self.ratings.values()}
-        self.by_label.update(
-            {normalise_label(r.label_fr): r for r in self.ratings.values() if r.label_fr}
-        )
-        self.by_label.update(
-            {m.label: m.rating for m in RatingMapping.objects.select_related("rating")}
-        )
-        self.finals = sorted(
-            (r for r in self.ratings.values() if r.is_final), key=lambda r: r.ordinal
-        )
+        ratings = list(Rating.objects.all())  # in the scale's order
+        mappings = list(RatingMapping.objects.select_related("rating"))
+        self.by_label = {normalise_label(r.label): r for r in ratings}
+        self.by_label.update({normalise_label(r.label_fr): r for r in ratings if r.label_fr})
+        self.by_label.update({m.label: m.rating for m in mappings})
+        self.finals = sorted((r for r in ratings if r.is_final), key=lambda r: r.ordinal)
+        self.places = {r.pk: place for place, r in enumerate(self.finals)}  # 0 is the worst
+        self.fallback = _fallback_rating(ratings, mappings)
         self.publishers: dict[str, Publisher] = {}  # by slug
         self.claimants: dict[str, Claimant] = {}  # by slug
         self._unmapped: dict[str, set[str]] = {}  # label -> keys of the records that carry it
@@ -191,18 +190,46 @@ class ImportContext:
         return {label: len(keys) for label, keys in self._unmapped.items()}
 
     def rating_for(self, record) -> Rating:
-        """Their label through the mapping; else their number placed on our scale; else
-        Unverified, and the label is reported."""
+        """Their label through the mapping; else their number placed on our scale; else the
+        fallback (`_fallback_rating`), and the label is reported. Without a fallback the
+        record is `Rejected`."""
         label = normalise_label(record.rating_label) if record.rating_label else ""
         if label in self.by_label:
             return self.by_label[label]
         value, best, worst = record.rating_value, record.rating_best, record.rating_worst
-        if value is not None and best is not None and worst is not None and best != worst:
+        numbers = value is not None and best is not None and worst is not None and best != worst
+        if numbers and self.finals:
             share = min(max((value - worst) / (best - worst), 0.0), 1.0)
             return self.finals[round(share * (len(self.finals) - 1))]
+        if self.fallback is None:
+            raise Rejected(NO_FALLBACK)
         label = record.rating_label[:80] or "(no rating)"
         self._unmapped.setdefault(label, set()).add(record.key)
-        return self.ratings["unverified"]
+        return self.fallback
+
+    def stance_for(self, rating: Rating) -> str:
+        """How a review with this rating bears on the claim: the final ratings, in order,
+        split in thirds of the scale as it stands (the worst third contradicts, the best
+        third supports, the middle one and every non-final status give context)."""
+        place, last = self.places.get(rating.pk), len(self.finals) - 1
+        if place is not None and 3 * place < last:
+            return Evidence.Stance.CONTRADICTS
+        if place is not None and 3 * place > 2 * last:
+            return Evidence.Stance.SUPPORTS
+        return Evidence.Stance.CONTEXT
+
+
+NO_FALLBACK = "no rating for an unmapped label: add a non-final rating or a mapping"
+
+
+def _fallback_rating(ratings: list[Rating], mappings: list[RatingMapping]) -> Rating | None:
+    """The rating a label we cannot place gets: of the non-final ratings, the one most rating
+    mappings point to (where editors send "unproven", "inconclusive"…: Unverified, as
+    seeded), the first in the scale's order on a tie; None if the scale has no non-final
+    rating. Read from the tables chief editors edit, never from a slug."""
+    mapped = Counter(mapping.rating_id for mapping in mappings)
+    statuses = [rating for rating in ratings if not rating.is_final]
+    return max(statuses, key=lambda rating: mapped[rating.pk], default=None)
 
 
 @dataclass
@@ -214,14 +241,17 @@ class _Review:
     publisher: Publisher
     claimant: Claimant
     rating: Rating
+    stance: str
 
     @classmethod
     def of(cls, record, context: ImportContext) -> "_Review":
+        rating = context.rating_for(record)
         return cls(
             record=record,
             publisher=context.publishers[_publisher_slug(record)],
             claimant=context.claimants[_claimant_slug(record)],
-            rating=context.rating_for(record),
+            rating=rating,
+            stance=context.stance_for(rating),
         )
 
     @property
@@ -248,7 +278,7 @@ class _Review:
 
     @property
     def evidence_fields(self) -> dict:
-        return {"stance": _stance_for(self.rating), "excerpt": self.label[:1000]}
+        return {"stance": self.stance, "excerpt": self.label[:1000]}
 
     def source_fields(self) -> dict:
         record = self.record
@@ -277,7 +307,8 @@ def claimreview_records_import(*, records: list, context: ImportContext) -> list
 
     Returns one outcome per record, in order: "created", "updated", "unchanged", a `Skipped`
     (its claim is not as the last import left it, or the acting user may not make the
-    change), or the exception that kept that record out (the rest of the batch is kept).
+    change), or the exception that kept that record out (the rest of the batch is kept):
+    `Rejected` when the scale has no rating for it (`ImportContext.rating_for`).
     """
     outcomes: list = [None] * len(records)
     existing = {
@@ -287,6 +318,12 @@ def claimreview_records_import(*, records: list, context: ImportContext) -> list
     fresh: dict[str, int] = {}  # key -> index of the first record with it
     one_by_one: list[int] = []
     for index, record in enumerate(records):
+        if context.fallback is None:  # the scale may have no rating for it
+            try:
+                context.rating_for(record)
+            except Rejected as error:
+                outcomes[index] = error
+                continue
         if record.key in existing or record.key in fresh:
             one_by_one.append(index)
         else:
@@ -329,7 +366,8 @@ def claimreview_record_import(*, record, context: ImportContext) -> str | Skippe
     reviewing publisher, the review as a Source linked as evidence, its appearances and a
     status change for its rating, all made by `context.user`. Returns "created", "updated",
     "unchanged", or `Skipped` (with the reason) when the claim exists and the import may not
-    change it (`_skip_reason`); a skipped record writes nothing.
+    change it (`_skip_reason`); a skipped record writes nothing. Raises `Rejected` when the
+    scale has no rating for the record.
 
     Keyed by the review URL and the claim text, so importing the same record again changes
     nothing and a changed rating or text updates the claim in place.
@@ -695,11 +733,3 @@ def _missing(cache: dict, records: list, slug_of) -> dict:
         if slug not in cache:
             wanted.setdefault(slug, record)
     return wanted
-
-
-def _stance_for(rating: Rating) -> str:
-    if rating.is_final and rating.ordinal <= 2:
-        return Evidence.Stance.CONTRADICTS
-    if rating.is_final and rating.ordinal >= 4:
-        return Evidence.Stance.SUPPORTS
-    return Evidence.Stance.CONTEXT

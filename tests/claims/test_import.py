@@ -11,10 +11,18 @@ from django.core.management.base import CommandError
 
 from claims import claimreview_import
 from claims.claimreview_import import clean_text, clean_url, parse_datetime
-from claims.models import Claim, Claimant, PublicationEvent, RatingMapping, StatusChange
+from claims.models import (
+    Claim,
+    Claimant,
+    Evidence,
+    PublicationEvent,
+    Rating,
+    RatingMapping,
+    StatusChange,
+)
 from claims.search import search_claims, uses_full_text
 from claims.services import claim_withdraw
-from claims.services.importing import EDITED, PUBLISHED_BY_NOBODY, WITHDRAWN
+from claims.services.importing import EDITED, NO_FALLBACK, PUBLISHED_BY_NOBODY, WITHDRAWN
 from sources.models import Publisher, Source
 from tests.factories import AppearanceFactory, UserFactory, published_claim, rating
 
@@ -334,6 +342,79 @@ def test_a_mapping_added_in_the_admin_is_used_on_the_next_import():
     assert Claim.objects.get(text="Strom ist 2022 billiger geworden").rating == rating("misleading")
 
 
+# -- the rating scale, as chief editors keep it --------------------------------------------------
+
+
+def rated(label: str, n: int) -> dict:
+    return good_record(url=f"https://checks.example.org/{n}", reviewRating={"alternateName": label})
+
+
+def stances_by_label(tmp_path, labels: list[str]) -> dict[str, str]:
+    """Import one record rated with each label: the stance its review was linked with."""
+    import_records(tmp_path, [rated(label, n) for n, label in enumerate(labels)])
+    return dict(Evidence.objects.values_list("excerpt", "stance"))
+
+
+def test_the_default_scale_gives_the_stances_it_always_gave(tmp_path):
+    labels = ["False", "Mostly false", "Misleading", "Mostly true", "True", "Unverified"]
+    assert stances_by_label(tmp_path, labels) == {
+        "False": Evidence.Stance.CONTRADICTS,
+        "Mostly false": Evidence.Stance.CONTRADICTS,
+        "Misleading": Evidence.Stance.CONTEXT,
+        "Mostly true": Evidence.Stance.SUPPORTS,
+        "True": Evidence.Stance.SUPPORTS,
+        "Unverified": Evidence.Stance.CONTEXT,
+    }
+
+
+def test_a_seven_step_scale_gives_stances_by_thirds_of_the_scale(tmp_path):
+    for slug in ["true", "mostly-true", "misleading", "mostly-false", "false"]:  # top first
+        step = rating(slug)
+        step.ordinal += 1
+        step.save()
+    Rating.objects.create(label="Flagrantly false", slug="flagrant", ordinal=1, description="-")
+    Rating.objects.create(label="Proven true", slug="proven", ordinal=7, description="-")
+    labels = ["Flagrantly false", "False", "Mostly false", "Misleading"]
+    labels += ["Mostly true", "True", "Proven true"]
+    assert stances_by_label(tmp_path, labels) == {
+        "Flagrantly false": Evidence.Stance.CONTRADICTS,
+        "False": Evidence.Stance.CONTRADICTS,
+        "Mostly false": Evidence.Stance.CONTEXT,
+        "Misleading": Evidence.Stance.CONTEXT,
+        "Mostly true": Evidence.Stance.CONTEXT,
+        "True": Evidence.Stance.SUPPORTS,
+        "Proven true": Evidence.Stance.SUPPORTS,
+    }
+
+
+def test_an_unmapped_label_still_falls_back_to_the_status_a_chief_editor_renamed():
+    status = rating("unverified")
+    status.slug, status.label = "not-yet-checked", "Not yet checked"  # before "Under…" now
+    status.save()
+    out = StringIO()
+    call_command("import_claimreview", str(FIXTURES / "feed.json"), stdout=out)
+    assert Claim.objects.get(text="Strom ist 2022 billiger geworden").rating == status
+    assert "ratings not mapped (imported as Not yet checked): 1 records" in out.getvalue()
+
+
+def test_a_new_status_does_not_take_over_labels_the_scale_cannot_place():
+    Rating.objects.create(label="Awaiting reply", slug="awaiting", is_final=False, description="-")
+    run_import("feed.json")
+    assert Claim.objects.get(text="Strom ist 2022 billiger geworden").rating == rating("unverified")
+
+
+def test_without_a_non_final_rating_an_unmapped_label_is_rejected_with_the_reason():
+    RatingMapping.objects.filter(rating__is_final=False).delete()
+    Rating.objects.filter(is_final=False).delete()
+    report = run_import("feed.json")
+    assert [(r["position"].rsplit(": ", 1)[1], r["reason"]) for r in report["rejected"]] == [
+        ("dataFeedElement 1 item 0", NO_FALLBACK)
+    ]
+    assert NO_FALLBACK == "no rating for an unmapped label: add a non-final rating or a mapping"
+    assert report["unmapped_ratings"] == {}
+    assert list(Claim.objects.values_list("text", flat=True)) == ["Windräder verursachen Dürre"]
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
@@ -353,6 +434,171 @@ def test_an_invalid_json_line_is_reported_and_the_rest_imported():
     report = run_import("lines.jsonl")
     assert [r["position"].rsplit(": ", 1)[1] for r in report["rejected"]] == ["line 2"]
     assert report["counts"]["created"] == 2
+
+
+# -- reading files as streams --------------------------------------------------------------------
+
+
+def test_reading_a_large_file_holds_a_record_at_a_time_never_the_file(tmp_path):
+    import tracemalloc
+
+    record = json.dumps(good_record(url="https://checks.example.org/%d", reviewBody="Why. " * 120))
+    path = tmp_path / "large.json"
+    with path.open("w") as out:
+        out.write("[")
+        for n in range(40_000):
+            out.write(("," if n else "") + record % n)
+        out.write("]")
+    size = path.stat().st_size  # over 30 MB
+    tracemalloc.start()
+    try:
+        positions = [position for position, _ in claimreview_import.read_records(str(path))]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (len(positions), positions[-1]) == (40_000, "39999")
+    assert peak < size / 5, f"peak {peak / 2**20:.1f} MiB for a file of {size / 2**20:.0f} MiB"
+
+
+def test_a_file_of_a_million_numbers_is_rejected_by_the_budget(tmp_path):
+    path = tmp_path / "numbers.json"
+    path.write_text("[" + ",".join(["1"] * 1_000_000) + "]")  # 2 MB: every value counts
+    report = tmp_path / "report.json"
+    call_command("import_claimreview", str(path), show=0, report=str(report), stdout=StringIO())
+    assert json.loads(report.read_text())["rejected"] == [
+        {
+            "position": f"{path}: file",
+            "reason": "more than 500,000 JSON objects in one file: split it",
+        }
+    ]
+
+
+def test_the_budget_grows_with_the_file_one_value_per_16_bytes(tmp_path, monkeypatch):
+    monkeypatch.setattr(claimreview_import, "MAX_JSON_VALUES", 1000)
+    wordy = tmp_path / "wordy.json"
+    wordy.write_text(json.dumps(["a value of twenty-one"] * 2000))  # 24 bytes a value
+    assert len(list(claimreview_import.read_records(str(wordy)))) == 2000
+    dense = tmp_path / "dense.json"
+    dense.write_text(json.dumps([1] * 2000))  # 3 bytes a value
+    assert [str(r) for _, r in claimreview_import.read_records(str(dense))] == [
+        "more than 1,000 JSON objects in one file: split it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("damage", "position", "reason"),
+    [
+        (lambda data: data[:-20], "line 1", "not valid JSON ("),  # cut short: not one document
+        (lambda data: data + b"\xff", "file", "not UTF-8 text (byte {bad})"),
+    ],
+)
+def test_a_file_that_goes_bad_after_a_thousand_good_records_writes_nothing(
+    tmp_path, damage, position, reason
+):
+    good = [good_record(url=f"https://checks.example.org/{n}") for n in range(1000)]
+    data = damage(json.dumps(good).encode())
+    path = tmp_path / "damaged.json"
+    path.write_bytes(data)
+    report = tmp_path / "report.json"
+    call_command("import_claimreview", str(path), report=str(report), stdout=StringIO())
+    [rejected] = json.loads(report.read_text())["rejected"]
+    assert rejected["position"] == f"{path}: {position}"
+    assert rejected["reason"].startswith(reason.format(bad=len(data) - 1))
+    assert nothing_written()
+
+
+def test_a_record_too_large_to_hold_is_refused_with_its_file(tmp_path):
+    report = hostile(tmp_path, [good_record(), good_record(appearance=[0] * 100_000)])
+    assert [(r["position"].rsplit(": ", 1)[1], r["reason"]) for r in report["rejected"]] == [
+        ("file", "a record at 1 of more than 100,000 JSON values: not a ClaimReview")
+    ]
+    assert nothing_written()
+
+
+def test_a_json_line_too_long_to_hold_is_rejected_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(claimreview_import, "MAX_RECORD_BYTES", 2**20)
+    lines = [good_record(url=f"https://checks.example.org/{n}") for n in range(3)]
+    lines[1]["reviewBody"] = "x" * 2**20
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    report = tmp_path / "report.json"
+    call_command("import_claimreview", str(path), report=str(report), stdout=StringIO())
+    data = json.loads(report.read_text())
+    assert [(r["position"].rsplit(": ", 1)[1], r["reason"]) for r in data["rejected"]] == [
+        ("line 2", "line longer than 1 MiB")
+    ]
+    assert data["counts"]["created"] == 2
+
+
+def test_a_file_rewritten_after_it_was_checked_is_not_read_on(tmp_path):
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([good_record()]))
+    found = claimreview_import.scan_file(str(path))
+    path.write_text(json.dumps([good_record(), good_record()]))
+    with pytest.raises(claimreview_import.FileChanged):
+        list(found.records())
+
+
+FACT_CHECK_CLAIM = {"text": "A claim", "claimReview": [{"url": "https://a.example/1"}, 7]}
+
+
+@pytest.mark.parametrize(
+    ("document", "positions"),
+    [
+        ([good_record(), 5, FACT_CHECK_CLAIM], ["0", "1", "2 review 0", "2 review 1"]),
+        (
+            {
+                "@type": "DataFeed",
+                "dataFeedElement": [{"item": [good_record()] * 2}, {"item": good_record()}, 3],
+            },
+            ["dataFeedElement 0 item 0", "dataFeedElement 0 item 1"]
+            + ["dataFeedElement 1 item 0", "dataFeedElement 2"],
+        ),
+        (
+            {"claims": [FACT_CHECK_CLAIM, {"text": "no review"}], "nextPageToken": "x"},
+            ["claims 0 review 0", "claims 0 review 1", "claims 1"],
+        ),
+        (
+            {"@graph": [{"@type": "WebPage"}, good_record(), {"@type": ["Review", "claimreview"]}]},
+            ["@graph 1", "@graph 2"],
+        ),
+        ({"@graph": [good_record()], "dataFeedElement": [good_record()]}, ["dataFeedElement 0"]),
+        (good_record(), ["0"]),
+    ],
+    ids=["list", "data feed", "fact check api", "json-ld graph", "feed before graph", "one"],
+)
+def test_every_shape_of_file_yields_its_records_with_their_positions(tmp_path, document, positions):
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(document))
+    assert [position for position, _ in claimreview_import.read_records(str(path))] == positions
+
+
+def test_a_key_given_twice_is_read_as_json_reads_it_the_last_one(tmp_path):
+    path = tmp_path / "twice.json"
+    first = json.dumps([{"item": good_record(url="https://checks.example.org/first")}] * 3)
+    last = json.dumps([{"item": good_record(url="https://checks.example.org/last")}])
+    path.write_text(f'{{"dataFeedElement": {first}, "dataFeedElement": {last}}}')
+    assert [(p, r["url"]) for p, r in claimreview_import.read_records(str(path))] == [
+        ("dataFeedElement 0 item 0", "https://checks.example.org/last")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[{"n": 123456789012345678901234567890, "f": 0.1, "e": 1E5, "inf": 1e400}]',
+        '\ufeff[{"text": "après un BOM", "t": true, "z": null, "neg": -0}]',
+    ],
+    ids=["numbers beyond C", "byte-order mark"],
+)
+def test_values_are_read_as_json_reads_them(tmp_path, text):
+    path = tmp_path / "values.json"
+    path.write_text(text, encoding="utf-8")
+    [(_, record)] = claimreview_import.read_records(str(path))
+    assert record == json.loads(text.removeprefix("\ufeff"))[0]
+    assert [type(v) for v in record.values()] == [
+        type(v) for v in json.loads(text.removeprefix("\ufeff"))[0].values()
+    ]
 
 
 def test_dry_run_reports_without_writing():

@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,13 @@ from django.db import transaction
 from tqdm import tqdm
 
 from claims import bulk
-from claims.claimreview_import import Rejected, parse_record, read_records
+from claims.claimreview_import import (
+    ClaimReviewFile,
+    FileChanged,
+    Rejected,
+    parse_record,
+    scan_file,
+)
 from claims.services import ImportContext, claimreview_records_import
 from claims.services.importing import Skipped
 
@@ -25,13 +32,14 @@ BATCH_SIZE = 2000
 MAX_REJECTIONS_KEPT = 10_000
 
 
-_raw: list = []  # the records being parsed; a forked parser process inherits them
+_records: Iterator | None = None  # the file being read; a forked parser process inherits it
 
 
-def _parse_range(start: int) -> list:
-    """(position, clean record or Rejected) for one chunk, keys computed."""
+def _parse_next() -> list:
+    """(position, clean record or Rejected) for the file's next chunk, keys computed; [] at
+    its end. Reads the file itself: the process that runs this holds one chunk at a time."""
     parsed = []
-    for position, raw in _raw[start : start + BATCH_SIZE]:
+    for position, raw in islice(_records, BATCH_SIZE):
         try:
             record = parse_record(raw)
             record.key  # noqa: B018  (computed and sent back with the record)
@@ -41,25 +49,25 @@ def _parse_range(start: int) -> list:
     return parsed
 
 
-def parsed_chunks(records: list) -> Iterator[list]:
-    """The records parsed chunk by chunk. Where processes can fork, a second process parses
-    the next chunk while this one writes the last: parsing is a fifth of an import's time,
-    and the other core is otherwise idle while PostgreSQL works. Only one chunk runs ahead,
-    so memory stays bounded whatever the file's size."""
-    global _raw
-    _raw = records
-    starts = range(0, len(records), BATCH_SIZE)
-    if "fork" not in multiprocessing.get_all_start_methods() or len(starts) < 2:
-        yield from (_parse_range(start) for start in starts)
-        return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as parser:
-        upcoming = parser.submit(_parse_range, starts[0])
-        for following in [*starts[1:], None]:
-            parsed = upcoming.result()
-            if following is not None:
-                upcoming = parser.submit(_parse_range, following)
-            yield parsed
-    _raw = []
+def parsed_chunks(found: ClaimReviewFile) -> Iterator[list]:
+    """The file's records, read and parsed chunk by chunk. Where processes can fork, a second
+    process reads and parses the next chunk while this one writes the last: that is a fifth
+    of an import's time, and the other core is otherwise idle while PostgreSQL works. Only
+    one chunk runs ahead, so memory stays bounded whatever the file's size."""
+    global _records
+    _records = found.records()  # not started: whichever process parses opens the file
+    try:
+        if "fork" not in multiprocessing.get_all_start_methods() or found.count <= BATCH_SIZE:
+            while parsed := _parse_next():
+                yield parsed
+            return
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as parser:
+            upcoming = parser.submit(_parse_next)
+            while parsed := upcoming.result():
+                upcoming = parser.submit(_parse_next)
+                yield parsed
+    finally:
+        _records = None
 
 
 class DryRunRollback(Exception):
@@ -153,33 +161,35 @@ class Command(BaseCommand):
             raise CommandError(f"--as {username}: no such user") from None
 
     def import_file(self, path: str, context: ImportContext) -> None:
+        seen: set[bytes] = set()  # keys, as bytes: a file may hold a million records
         try:
-            records = list(read_records(path))
+            found = scan_file(path)
+            progress = tqdm(
+                total=found.count,
+                desc=path.rsplit("/", 1)[-1],
+                unit="rec",
+                file=sys.stderr,
+                disable=None,
+                leave=False,
+            )
+            for parsed in parsed_chunks(found):
+                batch: list[tuple[str, object]] = []
+                for position, record in parsed:
+                    self.counts["read"] += 1
+                    where = f"{path}: {position}"
+                    if isinstance(record, Rejected):
+                        self.reject(where, str(record))
+                    elif (key := bytes.fromhex(record.key)) in seen:
+                        self.counts["duplicate"] += 1
+                    else:
+                        seen.add(key)
+                        batch.append((where, record))
+                progress.update(len(parsed) - len(batch))
+                self.import_batch(batch, context, progress)
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from None
-        seen: set[str] = set()
-        progress = tqdm(
-            total=len(records),
-            desc=path.rsplit("/", 1)[-1],
-            unit="rec",
-            file=sys.stderr,
-            disable=None,
-            leave=False,
-        )
-        for parsed in parsed_chunks(records):
-            batch: list[tuple[str, object]] = []
-            for position, record in parsed:
-                self.counts["read"] += 1
-                where = f"{path}: {position}"
-                if isinstance(record, Rejected):
-                    self.reject(where, str(record))
-                elif record.key in seen:
-                    self.counts["duplicate"] += 1
-                else:
-                    seen.add(record.key)
-                    batch.append((where, record))
-            progress.update(len(parsed) - len(batch))
-            self.import_batch(batch, context, progress)
+        except FileChanged as error:  # nothing is kept: the run's transaction rolls back
+            raise CommandError(str(error)) from None
         progress.close()
 
     def import_batch(self, batch, context: ImportContext, progress) -> None:
@@ -189,6 +199,8 @@ class Command(BaseCommand):
         for (where, record), outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, Skipped):
                 self.skip(where, record.key, outcome)
+            elif isinstance(outcome, Rejected):  # the scale has no rating for it
+                self.reject(where, str(outcome))
             elif isinstance(outcome, Exception):  # one record's problem, not the run's
                 self.reject(
                     where,
@@ -248,7 +260,7 @@ class Command(BaseCommand):
         if context.unmapped:
             total = sum(context.unmapped.values())
             self.stdout.write(
-                f"  ratings not mapped (imported as Unverified): {total} records, "
+                f"  ratings not mapped (imported as {context.fallback.label}): {total} records, "
                 f"{len(context.unmapped)} labels; the most frequent:"
             )
             for label, count in sorted(context.unmapped.items(), key=lambda x: -x[1])[:show]:
