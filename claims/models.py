@@ -287,7 +287,7 @@ class Claim(models.Model):
     # For claims imported from ClaimReview: the review's normalised URL and the claim text,
     # hashed, so importing the same review again finds this claim instead of a new one.
     import_key = models.CharField(max_length=40, blank=True, editable=False)
-    # What the last import left of the claim (services.importing.claim_import_fingerprint): a
+    # What the last import left of the claim (claimreview.load.claim_import_fingerprint): a
     # later import changes the claim only while it still matches, so a person's edit stands.
     # A default in the database too: rows written by raw SQL (seed_bench) may leave it out.
     import_fingerprint = models.CharField(

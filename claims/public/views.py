@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 
 from sources.models import Investigation, InvestigationUpdate, Source
 
-from ..claimreview import as_script_json, claim_review, rating_bounds
+from ..claimreview.export import as_script_json, claim_review, rating_bounds
 from ..models import (
     Claim,
     Claimant,
@@ -249,7 +249,7 @@ def rating_css(request):
 
 def claimreview_feed(request):
     """Every published verdict as ClaimReview, in a schema.org DataFeed."""
-    from ..claimreview import claimreview_datafeed
+    from ..claimreview.export import claimreview_datafeed
 
     data = claimreview_datafeed(base_url=request.build_absolute_uri("/").rstrip("/"))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})

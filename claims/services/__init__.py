@@ -5,7 +5,11 @@ action, bulk action, command) can skip them. `user=None` means the system itself
 loader, an import), which is trusted.
 """
 
-from .importing import ImportContext, claimreview_record_import, claimreview_records_import
+from ..claimreview.load import (
+    ImportContext,
+    claimreview_record_import,
+    claimreview_records_import,
+)
 from .workflow import (
     ACTIONS,
     Action,

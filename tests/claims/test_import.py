@@ -9,8 +9,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from claims import claimreview_import
-from claims.claimreview_import import clean_text, clean_url, parse_datetime
+from claims.claimreview import parse as claimreview_import
+from claims.claimreview.load import EDITED, NO_FALLBACK, PUBLISHED_BY_NOBODY, WITHDRAWN
+from claims.claimreview.parse import clean_text, clean_url, parse_datetime
 from claims.models import (
     Claim,
     Claimant,
@@ -22,7 +23,6 @@ from claims.models import (
 )
 from claims.search import search_claims, uses_full_text
 from claims.services import claim_withdraw
-from claims.services.importing import EDITED, NO_FALLBACK, PUBLISHED_BY_NOBODY, WITHDRAWN
 from sources.models import Publisher, Source
 from tests.factories import AppearanceFactory, UserFactory, published_claim, rating
 
@@ -306,7 +306,7 @@ def test_a_file_that_decodes_to_a_million_objects_is_rejected_within_bounded_mem
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
-    from claims import claimreview_import
+    from claims.claimreview import parse as claimreview_import
 
     monkeypatch.setattr(claimreview_import, "MAX_FILE_BYTES", 1000)
     report = hostile(tmp_path, [good_record(claimReviewed="y" * 2000)])
@@ -837,7 +837,7 @@ def _published_by(claim: Claim):
 
 
 def test_a_published_import_records_who_published_in_bulk(tmp_path, chief, monkeypatch):
-    from claims.services import importing
+    from claims.claimreview import load as importing
 
     bulk_creates = []
     create = importing._claims_create
@@ -874,7 +874,7 @@ def test_a_published_import_records_who_published_one_by_one(tmp_path, chief):
 def test_a_claim_gets_the_same_fingerprint_whichever_path_writes_it(tmp_path, monkeypatch):
     from django.db import DatabaseError
 
-    from claims.services import importing
+    from claims.claimreview import load as importing
 
     def refused(records, context):
         raise DatabaseError("refused")  # as a batch the database refuses: one by one then
@@ -894,7 +894,7 @@ def test_a_claim_gets_the_same_fingerprint_whichever_path_writes_it(tmp_path, mo
 
 
 def test_a_claim_imported_before_fingerprints_is_updated_and_gets_one(tmp_path):
-    from claims.services.importing import claim_import_fingerprint
+    from claims.claimreview.load import claim_import_fingerprint
 
     import_records(tmp_path, [good_record()])
     Claim.objects.update(import_fingerprint="")
@@ -907,7 +907,7 @@ def test_a_claim_imported_before_fingerprints_is_updated_and_gets_one(tmp_path):
 
 
 def test_a_claim_imported_before_fingerprints_gets_one_from_an_unchanged_record(tmp_path):
-    from claims.services.importing import claim_import_fingerprint
+    from claims.claimreview.load import claim_import_fingerprint
 
     import_records(tmp_path, [good_record()])
     Claim.objects.update(import_fingerprint="")

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from claims.claimreview import claimreview_datafeed
+from claims.claimreview.export import claimreview_datafeed
 from claims.exports import add_export_arguments
 
 

@@ -16,7 +16,8 @@ from django.db import transaction
 from tqdm import tqdm
 
 from claims import bulk
-from claims.claimreview_import import (
+from claims.claimreview.load import Skipped
+from claims.claimreview.parse import (
     ClaimReviewFile,
     FileChanged,
     Rejected,
@@ -24,7 +25,6 @@ from claims.claimreview_import import (
     scan_file,
 )
 from claims.services import ImportContext, claimreview_records_import
-from claims.services.importing import Skipped
 
 # Records written together: big enough that each table costs a few statements per batch,
 # small enough that a batch the database refuses is cheap to redo record by record.

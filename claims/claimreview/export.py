@@ -4,8 +4,8 @@ import json
 
 from django.conf import settings
 
-from .models import Claim, Rating
-from .selectors import claim_detail_queryset
+from ..models import Claim, Rating
+from ..selectors import claim_detail_queryset
 
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 

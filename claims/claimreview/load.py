@@ -1,4 +1,4 @@
-"""ClaimReview import: the writes. Reading and cleaning records is `claims.claimreview_import`.
+"""ClaimReview import: the writes. Reading and cleaning records is `claimreview.parse`.
 
 `claimreview_records_import` takes a batch of clean records and writes new claims in bulk (a
 few statements per table for the whole batch); a record whose claim already exists and
@@ -28,7 +28,6 @@ from django.utils.text import slugify
 from sources.models import Publisher, Source
 
 from .. import bulk
-from ..claimreview_import import Rejected
 from ..models import (
     Appearance,
     Claim,
@@ -41,7 +40,14 @@ from ..models import (
     normalise_label,
 )
 from ..search import vector_sql
-from .workflow import ACTIONS, CHIEF_EDITOR_PERMISSION, User, claim_publish, status_change_record
+from ..services.workflow import (
+    ACTIONS,
+    CHIEF_EDITOR_PERMISSION,
+    User,
+    claim_publish,
+    status_change_record,
+)
+from .parse import Rejected
 
 UNATTRIBUTED = "Unattributed"
 

@@ -4,7 +4,7 @@
 JSON Lines, a JSON-LD @graph, or a Google Fact Check Tools `claims:search` response) into
 raw records with their position; `parse_record()` turns one raw record into a clean
 `ReviewRecord` or raises `Rejected` with the reason. Nothing here writes: see
-`claims.services.importing`.
+`claimreview.load`.
 
 Files are streamed, never held whole: `scan_file()` checks a file in a first pass that builds
 nothing (its size, UTF-8, the JSON and its limits, where the records are and how many), so a
