@@ -423,7 +423,26 @@ def _record_import(record, context: ImportContext) -> str:
         if reason is not None:
             raise _Skip(Skipped(reason=reason, claim_id=claim.pk))
 
-    outcome = "created" if created else "updated"
+    _write_record(
+        record,
+        review,
+        context,
+        claim=claim,
+        created=created,
+        source=source,
+        evidence=evidence,
+        links=links,
+        publishing=publishing,
+    )
+    return "created" if created else "updated"
+
+
+def _write_record(
+    record, review, context: ImportContext, *, claim, created, source, evidence, links, publishing
+) -> None:
+    """What `_record_import` decided to write, made by `context.user`, and the fingerprint of
+    what it left."""
+    fields, wanted = review.claim_fields, review.evidence_fields
     if created or any(getattr(claim, name) != value for name, value in fields.items()):
         for name, value in fields.items():
             setattr(claim, name, value)
@@ -462,7 +481,6 @@ def _record_import(record, context: ImportContext) -> str:
     stored = Claim.objects.filter(pk=claim.pk).values(*FINGERPRINTED).get()
     claim.import_fingerprint = claim_import_fingerprint(stored, claim_parts([claim.pk])[claim.pk])
     Claim.objects.filter(pk=claim.pk).update(import_fingerprint=claim.import_fingerprint)
-    return outcome
 
 
 def _skip_reason(
@@ -526,30 +544,41 @@ def _claims_create(records: list, context: ImportContext) -> None:
     made by `context.user`: the same rows `claimreview_record_import` would write."""
     _import_people(context, records)
     now = timezone.now()
-    user_id = context.user_id
     reviews = [_Review.of(record, context) for record in records]
-    claim_rows = []
-    for review in reviews:
-        record = review.record
-        row = {
-            "import_key": record.key,
-            "slug": slugify(record.claim)[:80].rstrip("-") or "claim",
-            "rating_id": review.rating.pk,
-            "publication_state": Claim.State.DRAFT,
-            "version": 1,
-            "created_by_id": user_id,
-            **review.claim_fields,
-        }
-        if context.publish:
-            row["publication_state"] = Claim.State.PUBLISHED
-            row["published_at"] = record.review_date or now
-            row["published_by_id"] = user_id
-        parts = _parts(
-            [[record.normalised_url, *review.evidence_fields.values()]], list(record.appearances)
-        )
-        row["import_fingerprint"] = claim_import_fingerprint(row, parts)  # as written
-        claim_rows.append(row)
+    claim_rows = [_claim_row(review, context, now) for review in reviews]
+    source_ids = _sources_create(reviews)
+    search_vector = vector_sql(
+        "s", "(SELECT cl.name FROM claims_claimant AS cl WHERE cl.id = s.claimant_id)"
+    )
+    claim_ids = bulk.insert(Claim, claim_rows, computed={"search_vector": search_vector})
+    _claim_parts_create(reviews, claim_rows, claim_ids, source_ids, context.user_id, now)
 
+
+def _claim_row(review, context: ImportContext, now) -> dict:
+    """The claim one new record makes, as a row, with the fingerprint of what it will hold."""
+    record = review.record
+    row = {
+        "import_key": record.key,
+        "slug": slugify(record.claim)[:80].rstrip("-") or "claim",
+        "rating_id": review.rating.pk,
+        "publication_state": Claim.State.DRAFT,
+        "version": 1,
+        "created_by_id": context.user_id,
+        **review.claim_fields,
+    }
+    if context.publish:
+        row["publication_state"] = Claim.State.PUBLISHED
+        row["published_at"] = record.review_date or now
+        row["published_by_id"] = context.user_id
+    parts = _parts(
+        [[record.normalised_url, *review.evidence_fields.values()]], list(record.appearances)
+    )
+    row["import_fingerprint"] = claim_import_fingerprint(row, parts)  # as written
+    return row
+
+
+def _sources_create(reviews: list) -> dict[str, int]:
+    """Source ids by normalised address: the reviews' sources, the missing ones created."""
     sources = {}
     for review in reviews:
         sources.setdefault(review.record.normalised_url, review)
@@ -560,11 +589,12 @@ def _claims_create(records: list, context: ImportContext) -> None:
     new = [url for url in sources if url not in source_ids]
     ids = bulk.insert(Source, [sources[url].source_fields() for url in new])
     source_ids.update(zip(new, ids, strict=True))
+    return source_ids
 
-    search_vector = vector_sql(
-        "s", "(SELECT cl.name FROM claims_claimant AS cl WHERE cl.id = s.claimant_id)"
-    )
-    claim_ids = bulk.insert(Claim, claim_rows, computed={"search_vector": search_vector})
+
+def _claim_parts_create(reviews, claim_rows, claim_ids, source_ids, user_id, now) -> None:
+    """Each new claim's status change, publication (with --publish), evidence, appearances."""
+    pairs = list(zip(claim_ids, reviews, strict=True))
     change_ids = bulk.insert(
         StatusChange,
         [
@@ -575,23 +605,21 @@ def _claims_create(records: list, context: ImportContext) -> None:
                 "created_at": r.record.review_date or now,
                 **r.status_change(),
             }
-            for pk, r in zip(claim_ids, reviews, strict=True)
+            for pk, r in pairs
         ],
     )
-    if context.publish:  # published with the imported rating as its verdict
-        bulk.insert(
-            PublicationEvent,
-            [
-                {
-                    "claim_id": row_id,
-                    "kind": PublicationEvent.Kind.PUBLISHED,
-                    "status_change_id": change_id,
-                    "created_by_id": user_id,
-                    "created_at": row["published_at"],
-                }
-                for row, row_id, change_id in zip(claim_rows, claim_ids, change_ids, strict=True)
-            ],
-        )
+    published = [
+        {
+            "claim_id": row_id,
+            "kind": PublicationEvent.Kind.PUBLISHED,
+            "status_change_id": change_id,  # the imported rating is its verdict
+            "created_by_id": user_id,
+            "created_at": row["published_at"],
+        }
+        for row, row_id, change_id in zip(claim_rows, claim_ids, change_ids, strict=True)
+        if row.get("published_at")
+    ]
+    bulk.insert(PublicationEvent, published)
     bulk.insert(
         Evidence,
         [
@@ -601,20 +629,15 @@ def _claims_create(records: list, context: ImportContext) -> None:
                 "added_by_id": user_id,
                 **r.evidence_fields,
             }
-            for pk, r in zip(claim_ids, reviews, strict=True)
+            for pk, r in pairs
         ],
     )
     bulk.insert(
         Appearance,
         [
-            {
-                "claim_id": pk,
-                "medium": Appearance.Medium.ONLINE,
-                "url": url,
-                "appeared_on": r.record.said_on,
-            }
-            for pk, r in zip(claim_ids, reviews, strict=True)
-            for url in r.record.appearances
+            {"claim_id": pk, "medium": Appearance.Medium.ONLINE, "url": url, "appeared_on": d}
+            for pk, r in pairs
+            for url, d in ((u, r.record.said_on) for u in r.record.appearances)
         ],
     )
 

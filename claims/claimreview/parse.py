@@ -766,7 +766,7 @@ def _language(value) -> str:
 # -- one record --------------------------------------------------------------------------------
 
 
-def parse_record(raw) -> ReviewRecord:
+def _check_shape(raw) -> None:
     if isinstance(raw, Rejected):
         raise raw
     if not isinstance(raw, dict):
@@ -775,6 +775,36 @@ def parse_record(raw) -> ReviewRecord:
         raise Rejected(f"not a ClaimReview (@type {str(raw.get('@type'))[:40]})")
     if "@type" not in raw and "claimReviewed" not in raw and "reviewRating" not in raw:
         raise Rejected("not a ClaimReview (no @type, claimReviewed or reviewRating)")
+
+
+def _said_on(raw: dict, item: dict, review_date):
+    """The day the claim was said: the claim's own date, else the review's."""
+    said = parse_datetime(item.get("datePublished"))
+    said_on = said.date() if said else (review_date.date() if review_date else None)
+    if said_on is None:
+        placeholder = str(raw.get("datePublished", "")).startswith("1970-01-01")
+        raise Rejected(
+            "no date: the review carries the 1970-01-01 placeholder and the claim none"
+            if placeholder
+            else "no date: neither the review nor the claim is dated"
+        )
+    return said_on
+
+
+def _appearances(item: dict) -> list[str]:
+    """Where the claim appeared: web addresses, images left out, each once, ten at most."""
+    appearances = []
+    for candidate in [item.get("appearance"), item.get("firstAppearance"), item.get("url")]:
+        for entry in candidate if isinstance(candidate, list) else [candidate]:
+            link = clean_url(entry.get("url") if isinstance(entry, dict) else entry)
+            if link and not link.lower().endswith(IMAGE_SUFFIXES) and link not in appearances:
+                appearances.append(link)
+    return appearances[:10]
+
+
+def parse_record(raw) -> ReviewRecord:
+    """One ClaimReview object as our clean record, or `Rejected` with the reason."""
+    _check_shape(raw)
 
     author = raw.get("author")
     author_obj = _first_dict(author)
@@ -802,22 +832,7 @@ def parse_record(raw) -> ReviewRecord:
     claimant_is_org = isinstance(claimant_types, str) and "organization" in claimant_types.lower()
 
     review_date = parse_datetime(raw.get("datePublished"))
-    said = parse_datetime(item.get("datePublished"))
-    said_on = said.date() if said else (review_date.date() if review_date else None)
-    if said_on is None:
-        placeholder = str(raw.get("datePublished", "")).startswith("1970-01-01")
-        raise Rejected(
-            "no date: the review carries the 1970-01-01 placeholder and the claim none"
-            if placeholder
-            else "no date: neither the review nor the claim is dated"
-        )
-
-    appearances = []
-    for candidate in [item.get("appearance"), item.get("firstAppearance"), item.get("url")]:
-        for entry in candidate if isinstance(candidate, list) else [candidate]:
-            link = clean_url(entry.get("url") if isinstance(entry, dict) else entry)
-            if link and not link.lower().endswith(IMAGE_SUFFIXES) and link not in appearances:
-                appearances.append(link)
+    said_on = _said_on(raw, item, review_date)
 
     return ReviewRecord(
         url=url,
@@ -833,7 +848,7 @@ def parse_record(raw) -> ReviewRecord:
         claimant_is_organisation=claimant_is_org,
         claimant_role=clean_text(_first_dict(claimant_obj).get("jobTitle"), 200),
         said_on=said_on,
-        appearances=appearances[:10],
+        appearances=_appearances(item),
         language=_language(raw.get("inLanguage")),
         headline=clean_text(raw.get("headline") or raw.get("name"), 500),
         body=clean_text(raw.get("reviewBody") or raw.get("description"), MAX_TEXT_CHARS),
