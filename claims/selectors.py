@@ -176,3 +176,36 @@ def claim_detail_queryset():
             ).select_related("from_claim__claimant", "from_claim__rating"),
         ),
     )
+
+
+def withdrawn_claim(pk: int) -> Claim | None:
+    """A claim readers saw and we took down: its page says so, with the note."""
+    return Claim.objects.filter(pk=pk, publication_state=Claim.State.WITHDRAWN).first()
+
+
+def evidence_citing(source: Source) -> QuerySet:
+    """The published claims a document is evidence for, with the side it takes in each."""
+    return (
+        Evidence.objects.filter(source=source, claim__in=Claim.objects.published())
+        .select_related("claim", "claim__claimant", "claim__rating")
+        .order_by("stance", "-claim__said_on")
+    )
+
+
+def public_claimants() -> QuerySet:
+    """Who said something we published, with how many of their claims are published."""
+    return (
+        Claimant.objects.filter(claims__in=Claim.objects.published())
+        .annotate(n_claims=Count("claims"))
+        .order_by("name")
+    )
+
+
+def publication_events(limit: int) -> list[PublicationEvent]:
+    """The latest publications, withdrawals and returns: all public, as every event is of a
+    claim readers have seen."""
+    return list(
+        PublicationEvent.objects.select_related(
+            "claim__claimant", "status_change__to_rating"
+        ).order_by("-created_at", "-id")[:limit]
+    )

@@ -8,23 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import PublicationEvent, StatusChange
-from ..selectors import public_corrections, recent_changes
+from ..selectors import public_corrections, publication_events, recent_changes
 
 EVENT_TITLES = {
     PublicationEvent.Kind.PUBLISHED: gettext_lazy("Verdict"),
     PublicationEvent.Kind.REPUBLISHED: gettext_lazy("Published again"),
     PublicationEvent.Kind.WITHDRAWN: gettext_lazy("Withdrawn"),
 }
-
-
-def publication_events(limit: int) -> list[PublicationEvent]:
-    """The latest publications, withdrawals and returns: all public, as every event is of a
-    claim readers have seen."""
-    return list(
-        PublicationEvent.objects.select_related(
-            "claim__claimant", "status_change__to_rating"
-        ).order_by("-created_at", "-id")[:limit]
-    )
 
 
 class LatestChangesFeed(Feed):

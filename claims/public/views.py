@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,17 +19,19 @@ from ..models import (
     Claim,
     Claimant,
     EditorialPage,
-    Evidence,
     Rating,
     Topic,
 )
 from ..selectors import (
     claim_detail_queryset,
+    evidence_citing,
     is_reachable,
+    public_claimants,
     public_corrections,
     published_claims,
     rating_counts,
     recent_changes,
+    withdrawn_claim,
 )
 from .filters import ClaimFilter
 from .timeline import claim_as_of
@@ -105,9 +107,7 @@ class ClaimDetailView(DetailView):
         try:
             return claim_detail_queryset().get(pk=self.kwargs["pk"])
         except Claim.DoesNotExist:
-            withdrawn = Claim.objects.filter(
-                pk=self.kwargs["pk"], publication_state=Claim.State.WITHDRAWN
-            ).first()
+            withdrawn = withdrawn_claim(self.kwargs["pk"])
             if withdrawn is not None:
                 raise ClaimWithdrawn(withdrawn) from None
             raise Http404 from None
@@ -189,12 +189,7 @@ class SourceDetailView(PublishedOnlyDetailMixin, DetailView):
     claims_relation = "evidence__source"
 
     def get_context_data(self, **kwargs):
-        evidence = (
-            Evidence.objects.filter(source=self.object, claim__in=Claim.objects.published())
-            .select_related("claim", "claim__claimant", "claim__rating")
-            .order_by("stance", "-claim__said_on")
-        )
-        return super().get_context_data(evidence=evidence, **kwargs)
+        return super().get_context_data(evidence=evidence_citing(self.object), **kwargs)
 
 
 class InvestigationDetailView(PublishedOnlyDetailMixin, DetailView):
@@ -214,11 +209,7 @@ class ClaimantListView(ListView):
     context_object_name = "claimants"
 
     def get_queryset(self):
-        return (
-            Claimant.objects.filter(claims__in=Claim.objects.published())
-            .annotate(n_claims=Count("claims"))
-            .order_by("name")
-        )
+        return public_claimants()
 
 
 class EditorialPageView(DetailView):
