@@ -161,6 +161,22 @@ else:
 # Public pages (claims/public/caching.py): how long a rendered page may sit in our cache (keyed
 # on the data's version, so this only bounds memory), and the Cache-Control lifetimes sent to
 # browsers and to shared caches (a reverse proxy or CDN) in front of us.
+
+
+def _code_digest() -> str:
+    """A digest of the code and the files pages are made from."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in ("claims", "sources", "factcheck", "templates", "static", "locale"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".css", ".js", ".mo", ".txt"}:
+                digest.update(str(path.relative_to(BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# What the deployed code is: part of every public page's cache key and ETag, so a template fix
+# shows at once after a deploy. CODE_VERSION (a release's commit, say) if set, else a digest.
+CODE_VERSION = os.environ.get("CODE_VERSION") or _code_digest()
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "3600"))
 # Each process also keeps the pages it served last in its own memory, up to this many bytes.
 PUBLIC_PAGE_LOCAL_BYTES = int(os.environ.get("PUBLIC_PAGE_LOCAL_BYTES", str(16 * 2**20)))

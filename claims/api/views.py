@@ -49,7 +49,7 @@ class VersionCachedMixin:
 
         renderer = request.accepted_renderer
         if type(renderer) is JSONRenderer:  # what clients ask for: keep the bytes, render once
-            key = f"api-json:{request.get_full_path()}"
+            key = f"api-json:{request.scheme}://{request.get_host()}{request.get_full_path()}"
             content = version_cached(
                 key,
                 lambda: _rendered_or_none(
@@ -59,7 +59,7 @@ class VersionCachedMixin:
             if content is not None:
                 return HttpResponse(content, content_type=renderer.media_type)
         else:
-            key = f"api:{request.get_full_path()}"
+            key = f"api:{request.scheme}://{request.get_host()}{request.get_full_path()}"
             data = version_cached(key, lambda: _data_or_none(handler(request, *args, **kwargs)))
             if data is not None:
                 return Response(data)

@@ -9,8 +9,10 @@ gets 304 Not Modified. After a change the next request renders afresh: the old v
 entries are never asked for again and age out.
 """
 
+import datetime
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from contextvars import ContextVar
 from functools import wraps
@@ -18,9 +20,9 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, parse_etags
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.timezone import localdate
 from django.utils.translation import get_language
 
@@ -52,6 +54,8 @@ def public_state() -> tuple[int, float]:
         from django.utils.dateparse import parse_datetime
 
         changed_at = parse_datetime(changed_at)
+    if changed_at.tzinfo is None:  # stored in UTC (the trigger's and Django's), without a zone
+        changed_at = changed_at.replace(tzinfo=datetime.UTC)
     return row[0], changed_at.timestamp()
 
 
@@ -65,7 +69,8 @@ def _read_version(connection):
 def version_cached(name: str, compute):
     """`compute()`, cached until public data next changes."""
     version, _ = public_state()
-    digest = hashlib.blake2b(name.encode(), digest_size=16).hexdigest()  # any text, safe key
+    # Any text makes a safe key; the code's version in it keeps a deploy from serving old shapes.
+    digest = hashlib.blake2b(f"{name}|{settings.CODE_VERSION}".encode(), digest_size=16).hexdigest()
     key = f"public-value:{digest}:{version}"
     value = cache.get(key) if version else None
     if value is None:
@@ -138,18 +143,31 @@ def public_page(view):
         if request.method not in ("GET", "HEAD"):  # the public site is read-only
             return HttpResponseNotAllowed(["GET", "HEAD"])
         version, changed_at = state = public_state()
+        # HTTP dates count whole seconds: a date is only given once its second is over, or a
+        # change later in that same second would hide behind it.
+        last_modified = int(changed_at) if changed_at and time.time() - changed_at >= 1 else None
         token = _request_state.set(state)
         try:
-            path = request.get_full_path()
             digest = hashlib.blake2b(
                 # The day counts: "today" appears on pages (the as-of date picker's bound).
-                f"{version}|{localdate()}|{get_language()}|{path}".encode(),
+                # Scheme and host too: pages embed absolute addresses (canonical, JSON-LD).
+                "|".join(
+                    [
+                        str(version),
+                        str(localdate()),
+                        get_language() or "",
+                        request.scheme,
+                        request.get_host(),
+                        request.get_full_path(),
+                        settings.CODE_VERSION,
+                    ]
+                ).encode(),
                 digest_size=16,
             ).hexdigest()
             etag = f'"{digest}"'
-            if etag in parse_etags(request.headers.get("If-None-Match", "")):
-                response = HttpResponseNotModified()
-            else:
+            # Django's own rules: weak ETags, lists, "*", If-Modified-Since, If-Match (412).
+            response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if response is None:
                 key = f"public-bytes:{digest}"  # (content, headers): bytes, not a pickled response
                 page = _stored(key) if version else None
                 if page is not None:
@@ -167,8 +185,8 @@ def public_page(view):
             _request_state.reset(token)
         if response.status_code in (200, 304):
             response["ETag"] = etag
-            if changed_at:
-                response["Last-Modified"] = http_date(changed_at)
+            if last_modified:
+                response["Last-Modified"] = http_date(last_modified)
             patch_cache_control(
                 response,
                 public=True,

@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, connections
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from claims.models import Claim, PublicVersion
@@ -14,8 +15,14 @@ from tests.factories import published_claim, rating
 pytestmark = pytest.mark.django_db
 
 
+def settled() -> None:
+    """As if the last change were a minute old (Last-Modified waits for its second to end)."""
+    PublicVersion.objects.update(changed_at=timezone.now() - datetime.timedelta(minutes=1))
+
+
 def test_public_pages_send_validators_and_a_shared_cache_lifetime(client, settings):
     claim = published_claim()
+    settled()
     response = client.get(claim.get_absolute_url())
     assert response["ETag"].startswith('"')
     assert response["Last-Modified"].endswith("GMT")
@@ -179,3 +186,53 @@ def test_a_connection_the_database_dropped_is_replaced_without_an_error(client, 
     connection.health_check_done = False  # as at the start of a request on a kept connection
     response = client.get(claim.get_absolute_url())
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["W/{etag}", '"other", {etag}', "*"],
+    ids=["weak", "list", "any"],
+)
+def test_conditional_requests_follow_http_rules_for_etags(client, header):
+    claim = published_claim()
+    etag = client.get(claim.get_absolute_url())["ETag"]
+    again = client.get(claim.get_absolute_url(), HTTP_IF_NONE_MATCH=header.format(etag=etag))
+    assert again.status_code == 304
+
+
+def test_if_modified_since_gets_304_until_something_changes(client):
+    claim = published_claim()
+    settled()
+    last_modified = client.get(claim.get_absolute_url())["Last-Modified"]
+    again = client.get(claim.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert again.status_code == 304
+    status_change_record(
+        claim=claim,
+        to_rating=rating("true"),
+        facts_known_on=datetime.date(2023, 11, 25),
+        explanation="New facts.",
+    )
+    changed = client.get(claim.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert changed.status_code == 200
+    # Within the second of that change, no date is given that could hide a later one.
+    assert "Last-Modified" not in changed
+
+
+def test_each_host_and_scheme_is_cached_apart(client, settings):
+    settings.ALLOWED_HOSTS = ["one.example.org", "two.example.org"]
+    claim = published_claim()
+    one = client.get(claim.get_absolute_url(), HTTP_HOST="one.example.org").content.decode()
+    two = client.get(claim.get_absolute_url(), HTTP_HOST="two.example.org").content.decode()
+    secure = client.get(claim.get_absolute_url(), HTTP_HOST="one.example.org", secure=True)
+    assert "http://one.example.org/" in one and "two.example.org" not in one
+    assert "http://two.example.org/" in two
+    assert "https://one.example.org/" in secure.content.decode()
+
+
+def test_a_new_deploy_renders_pages_afresh(client, settings):
+    claim = published_claim()
+    before = client.get(claim.get_absolute_url())["ETag"]
+    settings.CODE_VERSION = "next-release"
+    after = client.get(claim.get_absolute_url())
+    assert after["ETag"] != before
+    assert client.get(claim.get_absolute_url(), HTTP_IF_NONE_MATCH=before).status_code == 200
