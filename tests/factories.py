@@ -139,3 +139,13 @@ def published_claim(**kwargs) -> Claim:
     )
     claim_publish(claim=claim)
     return claim
+
+
+def public_data_settled() -> None:
+    """As if the last public change were a minute old: Last-Modified is only sent once the
+    second of the last change is over."""
+    from django.utils import timezone
+
+    from claims.models import PublicVersion
+
+    PublicVersion.objects.update(changed_at=timezone.now() - datetime.timedelta(minutes=1))

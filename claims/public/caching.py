@@ -133,6 +133,20 @@ def _stored(key: str):
     return page
 
 
+def _page_digest(request, version: int) -> str:
+    """What a public page depends on, as its cache key and ETag."""
+    parts = [
+        str(version),
+        str(localdate()),  # "today" appears on pages (the as-of date picker's bound)
+        get_language() or "",
+        request.scheme,  # pages embed absolute addresses (canonical, JSON-LD)
+        request.get_host(),
+        request.get_full_path(),
+        settings.CODE_VERSION,
+    ]
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+
+
 def public_page(view):
     """Cache a public GET view's response per version, language and full path, and answer
     conditional requests. Responses that set cookies or are not 200 are never stored; any
@@ -148,22 +162,7 @@ def public_page(view):
         last_modified = int(changed_at) if changed_at and time.time() - changed_at >= 1 else None
         token = _request_state.set(state)
         try:
-            digest = hashlib.blake2b(
-                # The day counts: "today" appears on pages (the as-of date picker's bound).
-                # Scheme and host too: pages embed absolute addresses (canonical, JSON-LD).
-                "|".join(
-                    [
-                        str(version),
-                        str(localdate()),
-                        get_language() or "",
-                        request.scheme,
-                        request.get_host(),
-                        request.get_full_path(),
-                        settings.CODE_VERSION,
-                    ]
-                ).encode(),
-                digest_size=16,
-            ).hexdigest()
+            digest = _page_digest(request, version)
             etag = f'"{digest}"'
             # Django's own rules: weak ETags, lists, "*", If-Modified-Since, If-Match (412).
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)

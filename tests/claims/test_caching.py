@@ -4,25 +4,19 @@ import pytest
 from django.apps import apps
 from django.db import connection, connections
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from claims.models import Claim, PublicVersion
 from claims.public.caching import local_pages
 from claims.services import status_change_record
-from tests.factories import published_claim, rating
+from tests.factories import public_data_settled, published_claim, rating
 
 pytestmark = pytest.mark.django_db
 
 
-def settled() -> None:
-    """As if the last change were a minute old (Last-Modified waits for its second to end)."""
-    PublicVersion.objects.update(changed_at=timezone.now() - datetime.timedelta(minutes=1))
-
-
 def test_public_pages_send_validators_and_a_shared_cache_lifetime(client, settings):
     claim = published_claim()
-    settled()
+    public_data_settled()
     response = client.get(claim.get_absolute_url())
     assert response["ETag"].startswith('"')
     assert response["Last-Modified"].endswith("GMT")
@@ -202,7 +196,7 @@ def test_conditional_requests_follow_http_rules_for_etags(client, header):
 
 def test_if_modified_since_gets_304_until_something_changes(client):
     claim = published_claim()
-    settled()
+    public_data_settled()
     last_modified = client.get(claim.get_absolute_url())["Last-Modified"]
     again = client.get(claim.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=last_modified)
     assert again.status_code == 304

@@ -8,7 +8,7 @@ from claims.models import Claim
 from claims.public.sitemaps import SITEMAPS, ClaimSitemap
 from claims.services import claim_withdraw
 from sources.models import Investigation, Source
-from tests.factories import ClaimFactory, EvidenceFactory, published_claim
+from tests.factories import ClaimFactory, EvidenceFactory, public_data_settled, published_claim
 
 pytestmark = pytest.mark.django_db
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -124,6 +124,7 @@ def test_the_index_and_its_sections_are_cached_like_every_public_page(
     client, settings, url, django_assert_max_num_queries
 ):
     published_claim()
+    public_data_settled()
     first = client.get(url)
     assert first["Content-Type"] == "application/xml"
     assert "public" in first["Cache-Control"]
