@@ -19,6 +19,7 @@ from ..services import (
     ACTIONS,
     claim_mark_reviewed,
     evidence_add_by_url,
+    latest_status_change,
     publication_problems,
     publication_snapshot,
     status_change_record,
@@ -151,7 +152,7 @@ class ClaimWorkflowViews:
             problems=problems,
             allowed=step.allows(claim, request.user) and not problems,
             seen=publication_snapshot(claim) if action == "publish" else "",
-            verdict=claim.status_changes.order_by("-created_at", "-id").first(),
+            verdict=latest_status_change(claim),
         )
 
     @staticmethod

@@ -125,7 +125,7 @@ def status_change_record(
     action = ACTIONS["reviewed" if kind == StatusChange.Kind.REVIEWED else "status"]
     action.check(locked, user)
     at = at or timezone.now()
-    latest = locked.status_changes.order_by("-created_at", "-id").first()
+    latest = latest_status_change(locked)
     if latest is not None and at < latest.created_at:
         raise ValidationError(
             _("A status change cannot be dated before the claim's latest one (%(at)s).")
@@ -210,16 +210,17 @@ def publication_problems(claim: Claim) -> list[str]:
     return problems
 
 
-def _verdict_at(claim: Claim, at: datetime.datetime) -> StatusChange | None:
-    return claim.status_changes.filter(created_at__lte=at).order_by("-created_at", "-id").first()
+def latest_status_change(claim: Claim) -> StatusChange | None:
+    """The claim's latest status change: the one its current rating comes from."""
+    return claim.status_changes.order_by("-created_at", "-id").first()
 
 
 def publication_snapshot(claim: Claim) -> str:
     """What a chief editor reviews before publishing: the claim's version and its latest
     status change. The publish step carries it, so a change made in between is not
     published unseen."""
-    latest = claim.status_changes.order_by("-created_at", "-id").values_list("pk", flat=True)
-    return f"{claim.version}:{latest.first() or 0}"
+    latest = latest_status_change(claim)
+    return f"{claim.version}:{latest.pk if latest else 0}"
 
 
 @transaction.atomic
@@ -250,7 +251,7 @@ def claim_publish(
             _("The claim changed after you opened this page: review it again before publishing.")
         )
     at = at or timezone.now()
-    latest = locked.status_changes.order_by("-created_at", "-id").first()
+    latest = latest_status_change(locked)
     if latest is not None and at < latest.created_at:
         raise ValidationError(
             _("A publication cannot be dated before the claim's latest status change.")
@@ -259,7 +260,7 @@ def claim_publish(
     PublicationEvent(
         claim=locked,
         kind=PublicationEvent.Kind.PUBLISHED if first else PublicationEvent.Kind.REPUBLISHED,
-        status_change=_verdict_at(locked, at),
+        status_change=latest,  # the verdict readers see from now on
         created_by=_actor(user),
         created_at=at,
     ).save()
@@ -283,7 +284,7 @@ def claim_withdraw(*, claim: Claim, note: str, user: User = None) -> Claim:
     PublicationEvent(
         claim=locked,
         kind=PublicationEvent.Kind.WITHDRAWN,
-        status_change=_verdict_at(locked, now),
+        status_change=latest_status_change(locked),
         note=note.strip(),
         created_by=_actor(user),
         created_at=now,
