@@ -116,6 +116,16 @@ class ClaimLinkFactory(factory.django.DjangoModelFactory):
     kind = ClaimLink.Kind.REPEAT
 
 
+def member(group: str | None, username: str):
+    """A staff account in the newsroom group `group` (a migration creates the groups)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 def rating(slug: str) -> Rating:
     """A rating of the default scale, which a data migration seeds."""
     return Rating.objects.get(slug=slug)

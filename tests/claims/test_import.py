@@ -5,7 +5,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -24,16 +23,10 @@ from claims.models import (
 from claims.search import search_claims, uses_full_text
 from claims.services import claim_withdraw
 from sources.models import Publisher, Source
-from tests.factories import AppearanceFactory, UserFactory, published_claim, rating
+from tests.factories import AppearanceFactory, UserFactory, member, published_claim, rating
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "claimreview"
-
-
-def member(group: str, username: str):
-    user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from tests.factories import (
     EvidenceFactory,
     InvestigationFactory,
     SourceFactory,
-    UserFactory,
+    member,
     rating,
 )
 
@@ -89,8 +88,7 @@ def test_the_feed_announces_the_publication_with_its_verdict(client, claim):
 
 
 def test_a_withdrawal_stays_on_the_record_after_republication(client, claim):
-    chief = UserFactory(username="chief")
-    chief.groups.add(Group.objects.get(name="Chief editor"))
+    chief = member("Chief editor", "chief")
     claim_withdraw(claim=claim, note="The ministry disputes a figure; we are checking.", user=chief)
     claim_publish(claim=claim, user=chief)
     html = client.get(claim.get_absolute_url()).content.decode()

@@ -3,7 +3,6 @@ import re
 import threading
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -25,20 +24,13 @@ from tests.factories import (
     EvidenceFactory,
     InvestigationFactory,
     SourceFactory,
-    UserFactory,
+    member,
     published_claim,
     rating,
 )
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2023, 11, 22)
-
-
-def member(group: str | None, username: str):
-    user = UserFactory(username=username)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture
