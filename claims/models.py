@@ -782,20 +782,22 @@ def normalise_label(label: str) -> str:
     return " ".join(text.split())[:200]
 
 
-class PublicVersion(models.Model):
-    """One row whose counter moves whenever anything readers can see changes.
+class PublicKey(models.Model):
+    """The version of one thing readers can see (claims/public/dependencies.py names them).
 
-    Database triggers bump it in the same transaction as the change (claims/migrations/0009),
-    so raw SQL, bulk updates and imports count too. Public pages key their cache and ETag on
-    it: a status change shows on the very next request, and nothing else is ever recomputed.
+    Database triggers move a key's version when a transaction that changed what it names
+    commits (claims/public/triggers.py), so raw SQL, bulk updates and imports count too.
+    Public pages compare the versions of the keys they show: a status change shows on the
+    very next request, and nothing else is recomputed. A key never touched has no row.
     """
 
+    key = models.CharField(primary_key=True, max_length=200)
     version = models.BigIntegerField(default=1)
-    changed_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.FloatField(default=0, help_text="Unix time of the last change.")
 
     class Meta:
-        verbose_name = _("public version")
-        verbose_name_plural = _("public version")
+        verbose_name = _("public key")
+        verbose_name_plural = _("public keys")
 
     def __str__(self) -> str:
-        return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+        return f"{self.key} v{self.version}"

@@ -5,42 +5,67 @@ from django.views.generic import RedirectView
 
 from .public import views
 from .public.caching import public_page
+from .public.dependencies import CHANGES, CITED, CLAIMS, RATINGS
 from .public.feeds import CorrectionsFeed, LatestChangesFeed
 
 app_name = "claims"
 
 urlpatterns = [
-    path("", public_page(views.HomeView.as_view()), name="home"),
-    path("claims/", public_page(views.ClaimListView.as_view()), name="claim_list"),
-    path("claims/<int:pk>/", public_page(views.ClaimDetailView.as_view()), name="claim_short"),
+    path("", public_page(views.HomeView.as_view(), CLAIMS, CHANGES, RATINGS), name="home"),
+    path("claims/", public_page(views.ClaimListView.as_view(), CLAIMS, RATINGS), name="claim_list"),
+    path(
+        "claims/<int:pk>/",
+        public_page(views.ClaimDetailView.as_view(), RATINGS),
+        name="claim_short",
+    ),
     path(
         "claims/<int:pk>-<str:slug>/",
-        public_page(views.ClaimDetailView.as_view()),
+        public_page(views.ClaimDetailView.as_view(), RATINGS),
         name="claim_detail",
     ),
-    path("claimants/", public_page(views.ClaimantListView.as_view()), name="claimant_list"),
+    path("claimants/", public_page(views.ClaimantListView.as_view(), CLAIMS), name="claimant_list"),
     path(
         "claimants/<slug:slug>/",
-        public_page(views.ClaimantDetailView.as_view()),
+        public_page(views.ClaimantDetailView.as_view(), CLAIMS, RATINGS),
         name="claimant_detail",
     ),
-    path("topics/<slug:slug>/", public_page(views.TopicDetailView.as_view()), name="topic_detail"),
-    path("sources/<int:pk>/", public_page(views.SourceDetailView.as_view()), name="source_detail"),
+    path(
+        "topics/<slug:slug>/",
+        public_page(views.TopicDetailView.as_view(), CLAIMS, RATINGS),
+        name="topic_detail",
+    ),
+    path(
+        "sources/<int:pk>/",
+        public_page(views.SourceDetailView.as_view(), CLAIMS, CITED, RATINGS),
+        name="source_detail",
+    ),
     path(
         "investigations/<slug:slug>/",
-        public_page(views.InvestigationDetailView.as_view()),
+        public_page(views.InvestigationDetailView.as_view(), CLAIMS, CITED, RATINGS),
         name="investigation_detail",
     ),
-    path("pages/<slug:slug>/", public_page(views.EditorialPageView.as_view()), name="page"),
+    path(
+        "pages/<slug:slug>/", public_page(views.EditorialPageView.as_view(), RATINGS), name="page"
+    ),
     path(
         "methodology/",
         RedirectView.as_view(pattern_name="claims:page", permanent=False),
         {"slug": "methodology"},
         name="methodology",
     ),
-    path("feed/", public_page(LatestChangesFeed()), name="feed"),
-    path("corrections/", public_page(views.CorrectionListView.as_view()), name="correction_list"),
-    path("corrections/feed/", public_page(CorrectionsFeed()), name="correction_feed"),
-    path("ratings.css", public_page(views.rating_css), name="rating_css"),
-    path("claimreview.json", public_page(views.claimreview_feed), name="claimreview_feed"),
+    path("feed/", public_page(LatestChangesFeed(), CLAIMS, CHANGES), name="feed"),
+    path(
+        "corrections/",
+        public_page(views.CorrectionListView.as_view(), CLAIMS, CHANGES),
+        name="correction_list",
+    ),
+    path(
+        "corrections/feed/", public_page(CorrectionsFeed(), CLAIMS, CHANGES), name="correction_feed"
+    ),
+    path("ratings.css", public_page(views.rating_css, RATINGS), name="rating_css"),
+    path(
+        "claimreview.json",
+        public_page(views.claimreview_feed, CLAIMS, RATINGS),
+        name="claimreview_feed",
+    ),
 ]

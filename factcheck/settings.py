@@ -180,6 +180,14 @@ CODE_VERSION = os.environ.get("CODE_VERSION") or _code_digest()
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "3600"))
 # Each process also keeps the pages it served last in its own memory, up to this many bytes.
 PUBLIC_PAGE_LOCAL_BYTES = int(os.environ.get("PUBLIC_PAGE_LOCAL_BYTES", str(16 * 2**20)))
+# An edge cache in front of the site (Varnish with xkey, docs/varnish.vcl): `manage.py
+# purge_edge` sends each commit's keys there, e.g. http://127.0.0.1:6081/. Off when empty.
+PURGE_URL = os.environ.get("PURGE_URL", "")
+# When many readers ask for a page that changed, one renders it; the others wait for it up to
+# PUBLIC_RENDER_WAIT_SECONDS (then render it themselves). The render lock expires after
+# PUBLIC_RENDER_LOCK_SECONDS should its holder die.
+PUBLIC_RENDER_WAIT_SECONDS = float(os.environ.get("PUBLIC_RENDER_WAIT_SECONDS", "2"))
+PUBLIC_RENDER_LOCK_SECONDS = int(os.environ.get("PUBLIC_RENDER_LOCK_SECONDS", "10"))
 PUBLIC_BROWSER_MAX_AGE = int(os.environ.get("PUBLIC_BROWSER_MAX_AGE", "0"))
 PUBLIC_SHARED_MAX_AGE = int(os.environ.get("PUBLIC_SHARED_MAX_AGE", "60"))
 

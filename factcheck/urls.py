@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from claims import api
 from claims.public.caching import public_page
+from claims.public.dependencies import CITED, CLAIMS
 from claims.public.sitemaps import SITEMAPS, sitemap_index
 
 from . import views
@@ -29,10 +30,15 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("lang/", views.switch_language, name="switch_language"),
-    path("sitemap.xml", public_page(sitemap_index), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap_index, CLAIMS, CITED),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path(
         "sitemap-<slug:section>.xml",
-        public_page(sitemap),
+        public_page(sitemap, CLAIMS, CITED),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

@@ -17,6 +17,22 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _public_keys_at_once(request):
+    """On PostgreSQL a transaction's public keys move when it commits (claims/public/
+    triggers.py); a test's transaction never commits, so in a test they move at each
+    statement instead. Transactional tests keep the real, deferred behaviour."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS claims_pendingkey_flush IMMEDIATE")
+
+
+@pytest.fixture(autouse=True)
 def _record_rules_checked(request):
     """On PostgreSQL, check each test's rows against the rules the database checks at commit
     (migration 0013), as if the test had committed: a rolled-back test transaction never gets
@@ -76,7 +92,6 @@ def reseed_migration_data() -> None:
         "0004_search_and_content",
         "0006_roles_and_guards",
         "0008_default_rating_mappings",
-        "0010_public_version_triggers",
     ):
         for operation in loader.get_migration("claims", name).operations:
             if isinstance(operation, RunPython) and operation.code.__name__.startswith("seed"):

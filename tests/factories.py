@@ -154,8 +154,8 @@ def published_claim(**kwargs) -> Claim:
 def public_data_settled() -> None:
     """As if the last public change were a minute old: Last-Modified is only sent once the
     second of the last change is over."""
-    from django.utils import timezone
+    from django.db.models import F
 
-    from claims.models import PublicVersion
+    from claims.models import PublicKey
 
-    PublicVersion.objects.update(changed_at=timezone.now() - datetime.timedelta(minutes=1))
+    PublicKey.objects.update(changed_at=F("changed_at") - 60)

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.urls.resolvers import RoutePattern
 
 from claims.admin.guards import EDITORS_MAY_ADD
-from claims.models import Claim, PublicVersion
+from claims.models import Claim, PublicKey
 from claims.public.caching import local_pages
 from claims.selectors import SHOWN_ON, shown_on
 from claims.services import ACTIONS
@@ -258,8 +258,9 @@ def record_rows() -> dict:
     }
 
 
-def version() -> int:
-    return PublicVersion.objects.get(pk=1).version
+def version() -> list:
+    """Every public key's version: it moves whenever anything readers can see changes."""
+    return list(PublicKey.objects.order_by("key").values_list("key", "version"))
 
 
 @dataclass

@@ -1,8 +1,14 @@
 """The API's read-only viewsets: every queryset starts from a published claim or from what
-one reaches (claims/selectors.py), and answers are cached per public version."""
+one reaches (claims/selectors.py), and answers are cached until what they show changes."""
 
+import hashlib
+
+from django.conf import settings
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from rest_framework import viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from sources.models import Investigation, InvestigationUpdate, Source
 
@@ -12,7 +18,8 @@ from ..models import (
     Rating,
     Topic,
 )
-from ..public.caching import version_cached
+from ..public.caching import SITE_KEY, Uncacheable, cached_entry, depends_on
+from ..public.dependencies import CITED, CLAIMS, RATINGS, claim_page_keys, key
 from ..public.filters import ClaimFilter
 from ..selectors import claim_detail_queryset, public_publishers, reachable
 
@@ -29,12 +36,15 @@ from .serializers import (
 )
 
 
-class VersionCachedMixin:
-    """Serve list and detail data from the cache until public data changes.
+class CachedMixin:
+    """Serve list and detail data from the cache until what they show changes (`public_keys`
+    for every answer, the object's own keys for a detail).
 
     Throttling and content negotiation still run on every request (they happen before the
     handler); only the queries and serialisation are skipped.
     """
+
+    public_keys: tuple[str, ...] = ()
 
     def list(self, request, *args, **kwargs):
         return self._cached(request, super().list, *args, **kwargs)
@@ -42,46 +52,53 @@ class VersionCachedMixin:
     def retrieve(self, request, *args, **kwargs):
         return self._cached(request, super().retrieve, *args, **kwargs)
 
+    def get_object(self):
+        obj = super().get_object()
+        depends_on(*self.object_keys(obj))
+        return obj
+
+    def object_keys(self, obj):
+        return [key(obj)]
+
     def _cached(self, request, handler, *args, **kwargs):
-        from django.http import HttpResponse
-        from rest_framework.renderers import JSONRenderer
-        from rest_framework.response import Response
-
         renderer = request.accepted_renderer
-        if type(renderer) is JSONRenderer:  # what clients ask for: keep the bytes, render once
-            key = f"api-json:{request.scheme}://{request.get_host()}{request.get_full_path()}"
-            content = version_cached(
-                key,
-                lambda: _rendered_or_none(
-                    handler(request, *args, **kwargs), renderer, self.get_renderer_context()
-                ),
-            )
-            if content is not None:
-                return HttpResponse(content, content_type=renderer.media_type)
+        as_bytes = type(renderer) is JSONRenderer  # what clients ask for: render once, keep bytes
+
+        def compute():
+            depends_on(*self.public_keys)
+            response = handler(request, *args, **kwargs)
+            if response.status_code != 200:
+                raise Uncacheable(None)
+            if as_bytes:
+                return renderer.render(
+                    response.data, renderer.media_type, self.get_renderer_context()
+                )
+            return response.data
+
+        address = f"{as_bytes}|{request.build_absolute_uri()}|{settings.CODE_VERSION}"
+        name = "public-api:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+        try:
+            entry = cached_entry(name, compute)
+        except Uncacheable:
+            return handler(request, *args, **kwargs)  # an error: answer it afresh, never cached
+        if as_bytes:
+            response = HttpResponse(entry.value, content_type=renderer.media_type)
         else:
-            key = f"api:{request.scheme}://{request.get_host()}{request.get_full_path()}"
-            data = version_cached(key, lambda: _data_or_none(handler(request, *args, **kwargs)))
-            if data is not None:
-                return Response(data)
-        return handler(request, *args, **kwargs)  # an error: answer it afresh, never cached
+            response = Response(entry.value)
+        response["Surrogate-Key"] = response["xkey"] = " ".join([*entry.keys, SITE_KEY])
+        return response
 
 
-def _data_or_none(response):
-    return response.data if response.status_code == 200 else None
-
-
-def _rendered_or_none(response, renderer, context) -> bytes | None:
-    if response.status_code != 200:
-        return None
-    return renderer.render(response.data, renderer.media_type, context)
-
-
-class ClaimViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
+class ClaimViewSet(CachedMixin, viewsets.ReadOnlyModelViewSet):
     """Published claims. Filters and search are the public claim list's own."""
 
     lookup_value_regex = "[0-9]+"
+    public_keys = (CLAIMS, RATINGS)
 
     filterset_class = ClaimFilter
+
+    def object_keys(self, obj):
+        return claim_page_keys(obj)
 
     def get_queryset(self):
         if self.action == "retrieve":
@@ -97,7 +114,8 @@ class ClaimViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
         return ClaimDetailSerializer if self.action == "retrieve" else ClaimListSerializer
 
 
-class ClaimantViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
+class ClaimantViewSet(CachedMixin, viewsets.ReadOnlyModelViewSet):
+    public_keys = (CLAIMS,)
     serializer_class = ClaimantSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
@@ -106,7 +124,8 @@ class ClaimantViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
         return reachable(Claimant).order_by("name")
 
 
-class TopicViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
+class TopicViewSet(CachedMixin, viewsets.ReadOnlyModelViewSet):
+    public_keys = (CLAIMS,)
     serializer_class = TopicSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
@@ -115,7 +134,8 @@ class TopicViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
         return reachable(Topic).order_by("name")
 
 
-class SourceViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(CachedMixin, viewsets.ReadOnlyModelViewSet):
+    public_keys = (CITED,)
     serializer_class = SourceSerializer
     lookup_value_regex = "[0-9]+"
 
@@ -123,7 +143,8 @@ class SourceViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
         return reachable(Source).select_related("publisher").order_by("-published_on", "id")
 
 
-class PublisherViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
+class PublisherViewSet(CachedMixin, viewsets.ReadOnlyModelViewSet):
+    public_keys = (CITED,)
     serializer_class = PublisherSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
@@ -132,7 +153,8 @@ class PublisherViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
         return public_publishers().order_by("name")
 
 
-class InvestigationViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
+class InvestigationViewSet(CachedMixin, viewsets.ReadOnlyModelViewSet):
+    public_keys = (CLAIMS, CITED)
     serializer_class = InvestigationSerializer
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404
@@ -150,10 +172,11 @@ class InvestigationViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class RatingViewSet(VersionCachedMixin, viewsets.ReadOnlyModelViewSet):
+class RatingViewSet(CachedMixin, viewsets.ReadOnlyModelViewSet):
     """The verdict scale, with each rating's definition."""
 
     serializer_class = RatingSerializer
+    public_keys = (RATINGS,)
     queryset = Rating.objects.all()
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # any segment reaches the view, which answers a JSON 404

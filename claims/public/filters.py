@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Claim, Claimant, Rating, Topic
 from ..search import MAX_QUERY_LENGTH
 from ..selectors import reachable
-from .caching import version_cached
+from .caching import cached
+from .dependencies import CLAIMS
 
 
 def published_languages() -> list[str]:
-    """The languages of published claims; recomputed only when public data changes."""
-    return version_cached(
+    """The languages of published claims; recomputed only when published claims change."""
+    return cached(
         "published-languages",
         lambda: list(
             Claim.objects.published()
@@ -26,15 +27,17 @@ def published_languages() -> list[str]:
             .values_list("language", flat=True)
             .distinct()
         ),
+        CLAIMS,
     )
 
 
 def public_topics() -> list[tuple[str, str]]:
-    """(slug, name) of the topics published claims carry; recomputed only when public data
-    changes."""
-    return version_cached(
+    """(slug, name) of the topics published claims carry; recomputed only when published claims
+    change."""
+    return cached(
         "public-topics",
         lambda: list(reachable(Topic).order_by("name").values_list("slug", "name")),
+        CLAIMS,
     )
 
 

@@ -33,6 +33,8 @@ from ..selectors import (
     recent_changes,
     withdrawn_claim,
 )
+from .caching import depends_on
+from .dependencies import claim_page_keys, key
 from .filters import ClaimFilter
 from .timeline import claim_as_of
 
@@ -105,12 +107,14 @@ class ClaimDetailView(DetailView):
 
     def get_object(self, queryset=None):
         try:
-            return claim_detail_queryset().get(pk=self.kwargs["pk"])
+            claim = claim_detail_queryset().get(pk=self.kwargs["pk"])
         except Claim.DoesNotExist:
             withdrawn = withdrawn_claim(self.kwargs["pk"])
             if withdrawn is not None:
                 raise ClaimWithdrawn(withdrawn) from None
             raise Http404 from None
+        depends_on(*claim_page_keys(claim))
+        return claim
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -156,6 +160,7 @@ class PublishedOnlyDetailMixin:
         obj = super().get_object(queryset)
         if not is_reachable(obj):
             raise Http404
+        depends_on(key(obj))
         self.claims = published_claims().filter(**{self.claims_relation: obj}).distinct()
         return obj
 
@@ -189,6 +194,8 @@ class SourceDetailView(PublishedOnlyDetailMixin, DetailView):
     claims_relation = "evidence__source"
 
     def get_context_data(self, **kwargs):
+        if self.object.publisher_id:
+            depends_on(f"publisher:{self.object.publisher_id}")
         return super().get_context_data(evidence=evidence_citing(self.object), **kwargs)
 
 
@@ -201,6 +208,10 @@ class InvestigationDetailView(PublishedOnlyDetailMixin, DetailView):
     claims_relation = "investigations"
 
     def get_context_data(self, **kwargs):
+        investigation = self.object
+        if investigation.body_id:
+            depends_on(f"publisher:{investigation.body_id}")
+        depends_on(*(f"source:{u.source_id}" for u in investigation.updates.all() if u.source_id))
         return super().get_context_data(claims=self.claims.order_by("-said_on", "-id"), **kwargs)
 
 
@@ -217,6 +228,7 @@ class EditorialPageView(DetailView):
     context_object_name = "page"
 
     def get_object(self, queryset=None):
+        depends_on(f"page:{self.kwargs['slug']}")
         pages = {p.language: p for p in EditorialPage.objects.filter(slug=self.kwargs["slug"])}
         page = pages.get((get_language() or "en")[:2]) or pages.get("en")
         if page is None:

@@ -1,0 +1,230 @@
+"""What each public page depends on, and which writes change it: one table, read by the
+database triggers that invalidate, the pages that declare, and the edge that purges.
+
+A public response depends on *keys*: one per thing it shows (`claim:12`, `source:3`, …) and a
+few for sets (`claims`: the published claims and everything a listing shows of them;
+`changes`: the public record of changes; `cited`: the documents and publishers published
+claims cite; `ratings`: the rating scale). `RULES` says, for every table readers can see,
+which keys a written row touches and when: a row nobody can see (a draft's evidence, an
+editors' note, a claimant only drafts name) touches none. Migration 0016 turns `RULES` into
+triggers, so raw SQL, bulk updates and imports count as much as the admin; every touched key's
+version moves when the transaction commits (claims_publickey). Pages compare the versions of
+their keys (claims/public/caching.py); PostgreSQL also announces each commit's keys on the
+`public_keys` channel, which the edge purger listens to (claims/public/edge.py).
+"""
+
+from dataclasses import dataclass
+
+# The sets. A key nobody depends on costs nothing to touch.
+CLAIMS = "claims"
+CHANGES = "changes"
+CITED = "cited"
+RATINGS = "ratings"
+
+CLAIM_ON_RECORD = "r.publication_state IN ('published', 'withdrawn')"
+
+
+def _claim_published(column: str) -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM claims_claim c WHERE c.id = r.{column} "
+        "AND c.publication_state = 'published')"
+    )
+
+
+def _cited_through(table: str, column: str, alias: str = "r") -> str:
+    """A published claim reaches the row through `table` (claims' many-to-many)."""
+    return (
+        f"EXISTS (SELECT 1 FROM {table} t JOIN claims_claim c ON c.id = t.claim_id "
+        f"WHERE t.{column} = {alias}.id AND c.publication_state = 'published')"
+    )
+
+
+def _source_cited(alias: str) -> str:
+    # Cited as evidence, or by an update of an investigation a published claim depends on.
+    return (
+        "(EXISTS (SELECT 1 FROM claims_evidence e JOIN claims_claim c ON c.id = e.claim_id "
+        f"WHERE e.source_id = {alias}.id AND c.publication_state = 'published') "
+        "OR EXISTS (SELECT 1 FROM sources_investigationupdate u "
+        "JOIN claims_claim_investigations t ON t.investigation_id = u.investigation_id "
+        "JOIN claims_claim c ON c.id = t.claim_id "
+        f"WHERE u.source_id = {alias}.id AND c.publication_state = 'published'))"
+    )
+
+
+PUBLISHER_CITED = (
+    f"(EXISTS (SELECT 1 FROM sources_source s WHERE s.publisher_id = r.id AND {_source_cited('s')})"
+    " OR EXISTS (SELECT 1 FROM sources_investigation i WHERE i.body_id = r.id AND "
+    f"{_cited_through('claims_claim_investigations', 'investigation_id', 'i')}))"
+)
+
+
+@dataclass(frozen=True)
+class Touch:
+    """Keys (SQL expressions over the row `r`) a written row touches when `where` holds."""
+
+    keys: tuple[str, ...]
+    where: str = "TRUE"
+    join: str = ""  # more rows to take keys from (linked claims)
+
+    def selects(self) -> list[str]:
+        """One SELECT per key over the rows ROWS (a placeholder each trigger fills)."""
+        return [
+            f"SELECT {key} AS k FROM ROWS AS r {self.join} WHERE {self.where}" for key in self.keys
+        ]
+
+
+@dataclass(frozen=True)
+class Table:
+    touches: tuple[Touch, ...]
+    # Columns no reader sees: an update that changes only these touches nothing.
+    private: tuple[str, ...] = ()
+
+
+def _object(prefix: str) -> Touch:
+    return Touch((f"'{prefix}:' || r.id",))
+
+
+RULES: dict[str, Table] = {
+    "claims_claim": Table(
+        (
+            Touch(("'claim:' || r.id", f"'{CLAIMS}'", f"'{CHANGES}'"), CLAIM_ON_RECORD),
+            # A linked claim's page shows this one once both are published.
+            Touch(
+                ("'claim:' || l.from_claim_id",),
+                CLAIM_ON_RECORD,
+                "JOIN claims_claimlink l ON l.to_claim_id = r.id",
+            ),
+            Touch(
+                ("'claim:' || l.to_claim_id",),
+                CLAIM_ON_RECORD,
+                "JOIN claims_claimlink l ON l.from_claim_id = r.id",
+            ),
+        ),
+        private=("editor_note", "updated_at", "version", "import_key", "import_fingerprint"),
+    ),
+    "claims_claim_topics": Table(
+        (
+            Touch(
+                ("'claim:' || r.claim_id", "'topic:' || r.topic_id", f"'{CLAIMS}'"),
+                _claim_published("claim_id"),
+            ),
+        )
+    ),
+    "claims_claim_investigations": Table(
+        (
+            Touch(
+                ("'claim:' || r.claim_id", "'investigation:' || r.investigation_id"),
+                _claim_published("claim_id"),
+            ),
+            Touch((f"'{CLAIMS}'", f"'{CITED}'"), _claim_published("claim_id")),
+        )
+    ),
+    "claims_claimant": Table(
+        (
+            _object("claimant"),
+            Touch(
+                (f"'{CLAIMS}'", f"'{CHANGES}'"),
+                "EXISTS (SELECT 1 FROM claims_claim c WHERE c.claimant_id = r.id "
+                "AND c.publication_state = 'published')",
+            ),
+        ),
+        private=("updated_at",),
+    ),
+    "claims_topic": Table(
+        (
+            _object("topic"),
+            Touch((f"'{CLAIMS}'",), _cited_through("claims_claim_topics", "topic_id")),
+        )
+    ),
+    "claims_rating": Table((Touch((f"'{RATINGS}'",)),)),
+    "claims_appearance": Table((Touch(("'claim:' || r.claim_id",), _claim_published("claim_id")),)),
+    "claims_statuschange": Table(
+        (
+            Touch(
+                ("'claim:' || r.claim_id", f"'{CHANGES}'"),
+                "EXISTS (SELECT 1 FROM claims_claim c WHERE c.id = r.claim_id "
+                "AND c.publication_state IN ('published', 'withdrawn'))",
+            ),
+        )
+    ),
+    # Every publication event is of a claim readers see, or saw.
+    "claims_publicationevent": Table(
+        (Touch(("'claim:' || r.claim_id", f"'{CLAIMS}'", f"'{CHANGES}'", f"'{CITED}'")),)
+    ),
+    "claims_evidence": Table(
+        (
+            Touch(
+                ("'claim:' || r.claim_id", "'source:' || r.source_id", f"'{CITED}'"),
+                _claim_published("claim_id"),
+            ),
+        ),
+        private=("note", "updated_at"),
+    ),
+    "claims_claimlink": Table(
+        (
+            Touch(
+                ("'claim:' || r.from_claim_id", "'claim:' || r.to_claim_id"),
+                f"({_claim_published('from_claim_id')} OR {_claim_published('to_claim_id')})",
+            ),
+        )
+    ),
+    "claims_editorialpage": Table((Touch(("'page:' || r.slug",)),), private=("updated_at",)),
+    "sources_publisher": Table(
+        (_object("publisher"), Touch((f"'{CITED}'",), PUBLISHER_CITED)), private=("updated_at",)
+    ),
+    "sources_source": Table(
+        (_object("source"), Touch((f"'{CITED}'",), _source_cited("r"))),
+        private=("updated_at", "normalised_url"),
+    ),
+    "sources_investigation": Table(
+        (
+            _object("investigation"),
+            Touch(
+                (f"'{CLAIMS}'", f"'{CITED}'"),
+                _cited_through("claims_claim_investigations", "investigation_id"),
+            ),
+        ),
+        private=("updated_at",),
+    ),
+    "sources_investigationupdate": Table(
+        (
+            Touch(("'investigation:' || r.investigation_id",)),
+            Touch(("'source:' || r.source_id",), "r.source_id IS NOT NULL"),
+            Touch(
+                (f"'{CITED}'",),
+                "EXISTS (SELECT 1 FROM claims_claim_investigations t "
+                "JOIN claims_claim c ON c.id = t.claim_id "
+                "WHERE t.investigation_id = r.investigation_id "
+                "AND c.publication_state = 'published')",
+            ),
+        )
+    ),
+}
+
+
+def key(obj) -> str:
+    """The key of one public object: `claim:12`, `source:3`, `page:methodology`…"""
+    label = obj._meta.model_name
+    if label == "editorialpage":
+        return f"page:{obj.slug}"
+    return f"{label}:{obj.pk}"
+
+
+def claim_page_keys(claim) -> list[str]:
+    """Everything a claim's page (and its API answer) shows, from the prefetched claim
+    (selectors.claim_detail_queryset): the claim, its claimant, sources and their
+    publishers, investigations and the documents their updates cite, topics and the rating
+    scale. Linked claims need no key of their own: a change to one touches this claim's key
+    (RULES, claims_claim)."""
+    keys = {key(claim), f"claimant:{claim.claimant_id}", RATINGS}
+    keys.update(key(topic) for topic in claim.topics.all())
+    for evidence in claim.evidence.all():
+        keys.add(f"source:{evidence.source_id}")
+        if evidence.source.publisher_id:
+            keys.add(f"publisher:{evidence.source.publisher_id}")
+    for investigation in claim.investigations.all():
+        keys.add(key(investigation))
+        if investigation.body_id:
+            keys.add(f"publisher:{investigation.body_id}")
+        keys.update(f"source:{u.source_id}" for u in investigation.updates.all() if u.source_id)
+    return sorted(keys)

@@ -1,0 +1,206 @@
+"""The database triggers `dependencies.RULES` becomes, on PostgreSQL and on SQLite.
+
+PostgreSQL: one statement-level trigger per table and kind of write, over its transition
+tables, so a bulk write costs one pass. The keys a statement touches are noted in
+claims_pendingkey; a deferred trigger moves their versions when the transaction commits, in
+key order (two editors' transactions never wait on each other's keys in opposite orders, and
+the rows stay locked only while committing), and announces them on the `public_keys` channel.
+TRUNCATE moves every key. SQLite (one writer at a time): row triggers move the versions at
+once. `install()` is idempotent; a migration that rebuilds a SQLite table (which drops its
+triggers) or changes RULES calls it again, and a test compares what is installed with this.
+"""
+
+from .dependencies import RULES, Table
+
+CHANNEL = "public_keys"
+
+POSTGRES_COMMON = """
+CREATE UNLOGGED TABLE IF NOT EXISTS claims_pendingkey (
+    txid bigint NOT NULL, key text NOT NULL, PRIMARY KEY (txid, key)
+);
+
+CREATE OR REPLACE FUNCTION claims_announce_keys(keys text[]) RETURNS void AS $$
+DECLARE
+    chunk text := '';
+    k text;
+BEGIN
+    -- A notification carries at most 8000 bytes.
+    FOREACH k IN ARRAY keys LOOP
+        IF length(chunk) + length(k) > 7000 THEN
+            PERFORM pg_notify('public_keys', chunk);
+            chunk := '';
+        END IF;
+        chunk := CASE WHEN chunk = '' THEN k ELSE chunk || ' ' || k END;
+    END LOOP;
+    IF chunk <> '' THEN
+        PERFORM pg_notify('public_keys', chunk);
+    END IF;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION claims_flush_public_keys() RETURNS trigger AS $$
+DECLARE
+    touched text[];
+BEGIN
+    WITH gone AS (
+        DELETE FROM claims_pendingkey WHERE txid = NEW.txid RETURNING key
+    ), bumped AS (
+        INSERT INTO claims_publickey AS p (key, version, changed_at)
+        SELECT key, 1, extract(epoch FROM clock_timestamp()) FROM gone ORDER BY key
+        ON CONFLICT (key) DO UPDATE
+            SET version = p.version + 1, changed_at = GREATEST(p.changed_at, excluded.changed_at)
+        RETURNING p.key
+    )
+    SELECT array_agg(key ORDER BY key) INTO touched FROM bumped;
+    IF touched IS NOT NULL THEN
+        PERFORM claims_announce_keys(touched);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS claims_pendingkey_flush ON claims_pendingkey;
+CREATE CONSTRAINT TRIGGER claims_pendingkey_flush AFTER INSERT ON claims_pendingkey
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION claims_flush_public_keys();
+
+CREATE OR REPLACE FUNCTION claims_public_keys_truncated() RETURNS trigger AS $$
+DECLARE
+    touched text[];
+BEGIN
+    UPDATE claims_publickey
+        SET version = version + 1, changed_at = extract(epoch FROM clock_timestamp());
+    SELECT array_agg(key ORDER BY key) INTO touched FROM claims_publickey;
+    IF touched IS NOT NULL THEN
+        PERFORM claims_announce_keys(touched);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+"""
+
+POSTGRES_DOWN = """
+DROP TABLE IF EXISTS claims_pendingkey;
+DROP FUNCTION IF EXISTS claims_flush_public_keys();
+DROP FUNCTION IF EXISTS claims_announce_keys(text[]);
+DROP FUNCTION IF EXISTS claims_public_keys_truncated() CASCADE;
+"""
+
+SQLITE_NOW = "(julianday('now') - 2440587.5) * 86400.0"
+
+
+def _keys_of(table: Table, rows: str) -> str:
+    """A query of the keys `rows` (a table expression of the table's rows) touch."""
+    selects = [
+        select.replace("ROWS", rows) for touch in table.touches for select in touch.selects()
+    ]
+    return " UNION ".join(selects)
+
+
+def postgres_function_body(name: str) -> str:
+    table = RULES[name]
+    private = "'{" + ",".join(table.private) + "}'::text[]"
+    changed = (
+        "(SELECT SIDE.* FROM new_rows n FULL JOIN old_rows o ON o.id = n.id "
+        f"WHERE n.id IS NULL OR o.id IS NULL OR (to_jsonb(n) - {private}) "
+        f"IS DISTINCT FROM (to_jsonb(o) - {private}))"
+    )
+    note = (
+        "INSERT INTO claims_pendingkey (txid, key) SELECT txid_current(), k FROM ({keys}) AS t "
+        "WHERE k IS NOT NULL ON CONFLICT DO NOTHING;"
+    )
+    updated = " UNION ".join(_keys_of(table, changed.replace("SIDE", side)) for side in "no")
+    return f"""
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {note.format(keys=_keys_of(table, "new_rows"))}
+    ELSIF TG_OP = 'DELETE' THEN
+        {note.format(keys=_keys_of(table, "old_rows"))}
+    ELSE
+        {note.format(keys=updated)}
+    END IF;
+    RETURN NULL;
+END
+"""
+
+
+def _postgres_table(name: str) -> list[str]:
+    function = f"{name}_public_keys"
+    statements = [
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$"
+        f"{postgres_function_body(name)}$$ LANGUAGE plpgsql;"
+    ]
+    referencing = {
+        "INSERT": "REFERENCING NEW TABLE AS new_rows",
+        "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "DELETE": "REFERENCING OLD TABLE AS old_rows",
+    }
+    for event, tables in referencing.items():
+        trigger = f"{name}_public_keys_{event.lower()}"
+        statements.append(
+            f"DROP TRIGGER IF EXISTS {trigger} ON {name}; CREATE TRIGGER {trigger} AFTER {event} "
+            f"ON {name} {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}();"
+        )
+    statements.append(
+        f"DROP TRIGGER IF EXISTS {name}_public_keys_truncate ON {name}; "
+        f"CREATE TRIGGER {name}_public_keys_truncate AFTER TRUNCATE ON {name} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION claims_public_keys_truncated();"
+    )
+    return statements
+
+
+def sqlite_triggers(name: str, columns: list[str]) -> dict[str, str]:
+    """Each trigger's name and its CREATE statement, for the table's present columns."""
+    table = RULES[name]
+
+    def row(side: str) -> str:
+        return "(SELECT " + ", ".join(f"{side}.{c} AS {c}" for c in columns) + ")"
+
+    def bump(side: str) -> str:
+        return (
+            "INSERT INTO claims_publickey (key, version, changed_at) "
+            f"SELECT k, 1, {SQLITE_NOW} FROM ({_keys_of(table, row(side))}) WHERE k IS NOT NULL "
+            "ON CONFLICT (key) DO UPDATE SET version = version + 1, "
+            "changed_at = max(changed_at, excluded.changed_at);"
+        )
+
+    public = [c for c in columns if c not in table.private]
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in public)
+    bodies = {
+        "insert": ("", bump("NEW")),
+        "update": (f" WHEN {changed}", bump("NEW") + " " + bump("OLD")),
+        "delete": ("", bump("OLD")),
+    }
+    return {
+        f"{name}_public_keys_{event}": (
+            f"CREATE TRIGGER {name}_public_keys_{event} AFTER {event.upper()} ON {name}"
+            f"{when} BEGIN {body} END"
+        )
+        for event, (when, body) in bodies.items()
+    }
+
+
+def install(schema_editor, tables=None) -> None:
+    """(Re)create the triggers of `tables` (all of RULES by default)."""
+    connection = schema_editor.connection
+    names = list(RULES) if tables is None else tables
+    if connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRES_COMMON, params=None)
+        for name in names:
+            for statement in _postgres_table(name):
+                schema_editor.execute(statement, params=None)
+    elif connection.vendor == "sqlite":
+        for name in names:
+            with connection.cursor() as cursor:
+                description = connection.introspection.get_table_description(cursor, name)
+            for trigger, sql in sqlite_triggers(name, [c.name for c in description]).items():
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+                schema_editor.execute(sql)
+
+
+def uninstall(schema_editor) -> None:
+    connection = schema_editor.connection
+    for name in RULES:
+        if connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}_public_keys() CASCADE")
+        elif connection.vendor == "sqlite":
+            for event in ("insert", "update", "delete"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_public_keys_{event}")
+    if connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRES_DOWN, params=None)
