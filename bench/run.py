@@ -42,6 +42,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8077"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 SAMPLE = ROOT.parent / "shared" / "data" / "claimreview" / "claimreview_sample.json"
 IMPORT_FILE_MB = int(os.environ.get("BENCH_IMPORT_FILE_MB", "200"))
+# The editing phase: an editor's saves per second while each endpoint is measured again.
+EDIT_RATES = [1, 5]
+EDIT_SECONDS = int(os.environ.get("BENCH_EDIT_SECONDS", "10"))
 
 
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
@@ -258,6 +261,118 @@ print(f"{fts:.3f} {naive:.3f} {int(all(hasattr(c, 'rank') for c in ranked))}")
     return {"fts_ms": float(out[0]), "icontains_ms": float(out[1]), "ranked": out[2] == "1"}
 
 
+COLD_SCRIPT = """
+import json, random, statistics, sys, time
+from django.conf import settings
+settings.ALLOWED_HOSTS.append("testserver")
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client()
+pages = json.loads(sys.stdin.read())
+out = {}
+for name, paths in pages.items():
+    client.get(paths[0])  # templates loaded, connection open
+    runs, queries = [], []
+    for path in paths:
+        # A query string no page was cached under: rendered afresh, as after a change.
+        fresh = f"{path}{'&' if '?' in path else '?'}fresh={random.random()}"
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(fresh)
+            runs.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (fresh, response.status_code)
+        queries.append(len(captured))
+    out[name] = {"median_ms": statistics.median(runs), "p90_ms": sorted(runs)[int(len(runs) * 0.9)],
+                 "queries": max(queries)}
+print("JSON " + json.dumps(out))
+"""
+
+
+def cold_renders(every: dict[str, list[str]]) -> dict:
+    """Each page rendered with nothing of it cached, one request at a time, in one process:
+    the time a reader waits right after a change, and how many queries it costs."""
+    names = ["home", "claim list", "list + filters + search", "claim page (random)"]
+    pages = {name: every[name][:40] for name in names}
+    result = subprocess.run(
+        [PY, "manage.py", "shell", "-c", COLD_SCRIPT],
+        cwd=ROOT,
+        env=env(DB),
+        input=json.dumps(pages),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    line = next(line for line in result.splitlines() if line.startswith("JSON "))
+    return json.loads(line[5:])
+
+
+EDIT_SCRIPT = """
+import sys, time
+from claims.models import Evidence
+rate, seconds, ids = float(sys.argv[1]), float(sys.argv[2]), [int(i) for i in sys.argv[3:]]
+evidence = list(Evidence.objects.filter(claim_id__in=ids).order_by("id"))
+saved, started = 0, time.monotonic()
+while time.monotonic() - started < seconds:
+    item = evidence[saved % len(evidence)]
+    item.excerpt = f"{item.excerpt.split(' [edit', 1)[0]} [edit {saved}]"
+    item.save()  # the model's save, as the admin's: history, re-review, the triggers
+    saved += 1
+    time.sleep(max(0.0, started + saved / rate - time.monotonic()))
+print(f"SAVED {saved}")
+"""
+
+
+class Editing:
+    """An editor saving an evidence excerpt `rate` times a second, on the claims whose pages
+    are measured, in a process of its own, while `with Editing(...)` lasts."""
+
+    def __init__(self, rate: float, claim_ids: list[str], seconds: float):
+        self.args = [str(rate), str(seconds), *claim_ids]
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [PY, "-c", _django_script(EDIT_SCRIPT), *self.args],
+            cwd=ROOT,
+            env=env(DB),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(2)  # Django is up and saving before wrk starts
+        return self
+
+    def __exit__(self, *exc):
+        out, _ = self.process.communicate(timeout=120)
+        self.saved = int(out.rsplit("SAVED ", 1)[1]) if "SAVED " in out else 0
+
+
+def _django_script(body: str) -> str:
+    return (
+        "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+        "'factcheck.settings'); django.setup()\n" + body
+    )
+
+
+def measure_editing(name: str, paths: list[str], floor: list[str], claim_ids, calm) -> dict:
+    """The endpoint while an editor saves once a second, then five times a second."""
+    phases = {}
+    for rate in EDIT_RATES:
+        seconds = EDIT_SECONDS
+        with Editing(rate, claim_ids, seconds + 6) as editing:
+            healthz = wrk("/healthz", floor, seconds=4)
+            run = wrk(name, paths, seconds=seconds)
+        phases[str(rate)] = {
+            "rps": run["rps"],
+            "p99_ms": run["p99_ms"],
+            "p95_ms": run["p95_ms"],
+            "errors": run["errors"],
+            "of_calm": run["rps"] / calm["rps"] if calm["rps"] else 0,
+            "healthz_rps": healthz["rps"],
+            "saves": editing.saved,
+        }
+    return phases
+
+
 def import_rate() -> dict:
     """The shared sample into an empty database. The rate is the command's own figure (from
     opening the file to the commit); the process's wall time, with Python and Django
@@ -370,13 +485,21 @@ def main() -> None:
     try:
         table = {}
         every = endpoints()
+        edited = [p.split("/")[2].split("-")[0] for p in every["claim page (random)"]]
         for name, paths in every.items():
             warm(paths)  # as a proxy or CDN in front would be: every page rendered once
-            table[name] = measure(name, paths, every["/healthz"])
+            table[name] = e = measure(name, paths, every["/healthz"])
             print(
-                f"{name:<26} {table[name]['rps']:>9.0f} req/s  {table[name]['ratio']:>4.0%} of "
-                f"/healthz  p95 {table[name]['p95_ms']:.1f} ms  errors {table[name]['errors']}"
+                f"{name:<26} {e['rps']:>9.0f} req/s  {e['ratio']:>4.0%} of "
+                f"/healthz  p95 {e['p95_ms']:.1f} ms  errors {e['errors']}"
             )
+            if name != "/healthz":
+                e["editing"] = measure_editing(name, paths, every["/healthz"], edited, e)
+                for rate, phase in e["editing"].items():
+                    print(
+                        f"{'':<26} {rate} save/s: {phase['rps']:>7.0f} req/s "
+                        f"({phase['of_calm']:.0%} of calm)  p99 {phase['p99_ms']:.1f} ms"
+                    )
         peak = worker_peak_mb(server)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -391,6 +514,7 @@ def main() -> None:
         "workers": WORKERS,
         "threads": int(os.environ.get("GUNICORN_THREADS", "4")),
         "endpoints": table,
+        "cold": cold_renders(every),
         "search": search_timing(),
         "import": import_rate(),
         "import_memory": import_memory(),
@@ -399,6 +523,57 @@ def main() -> None:
     stamp = results["date"].replace(":", "")
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(results, indent=1))
     write_report(results)
+
+
+def _editing_report(r: dict) -> tuple[str, str]:
+    rows = [
+        "| endpoint | calm req/s | 1 save/s | p99 ms | 5 saves/s | p99 ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, e in r["endpoints"].items():
+        if "editing" not in e:
+            continue
+        one, five = e["editing"]["1"], e["editing"]["5"]
+        rows.append(
+            f"| {name} | {e['rps']:.0f} | {one['rps']:.0f} ({one['of_calm']:.0%}) | "
+            f"{one['p99_ms']:.1f} | {five['rps']:.0f} ({five['of_calm']:.0%}) | "
+            f"{five['p99_ms']:.1f} |"
+        )
+    cold = ["| page | median ms | p90 ms | queries |", "|---|---:|---:|---:|"]
+    for name, c in r.get("cold", {}).items():
+        cold.append(f"| {name} | {c['median_ms']:.1f} | {c['p90_ms']:.1f} | {c['queries']} |")
+    return "\n".join(rows), "\n".join(cold)
+
+
+def _editing_checks(r: dict) -> list[tuple[str, bool, str]]:
+    edited = {n: e["editing"] for n, e in r["endpoints"].items() if "editing" in e}
+    one = {n: p["1"] for n, p in edited.items()}
+    five = {n: p["5"] for n, p in edited.items()}
+    worst_one = min(one, key=lambda n: one[n]["of_calm"])
+    slowest_one = max(one, key=lambda n: one[n]["p99_ms"])
+    worst_five = min(five, key=lambda n: five[n]["of_calm"])
+    cold = r.get("cold", {})
+    claim = cold.get("claim page (random)", {}).get("median_ms", 999)
+    search = cold.get("list + filters + search", {}).get("median_ms", 999)
+    return [
+        (
+            "1 save/s: every page >= 70% of calm",
+            one[worst_one]["of_calm"] >= 0.7,
+            f"lowest {one[worst_one]['of_calm']:.0%} ({worst_one})",
+        ),
+        (
+            "1 save/s: every page p99 < 250 ms",
+            one[slowest_one]["p99_ms"] < 250,
+            f"highest {one[slowest_one]['p99_ms']:.1f} ms ({slowest_one})",
+        ),
+        (
+            "5 saves/s: every page >= 50% of calm",
+            five[worst_five]["of_calm"] >= 0.5,
+            f"lowest {five[worst_five]['of_calm']:.0%} ({worst_five})",
+        ),
+        ("claim page rendered afresh <= 15 ms", claim <= 15, f"{claim:.1f} ms"),
+        ("search page rendered afresh <= 30 ms", search <= 30, f"{search:.1f} ms"),
+    ]
 
 
 def write_report(r: dict) -> None:
@@ -452,6 +627,8 @@ def write_report(r: dict) -> None:
             f"{mem.get('peak_mb', 'n/a')} MB",
         ),
     ]
+    editing, cold = _editing_report(r)
+    checks += _editing_checks(r)
     table = "\n".join(lines)
     targets = "\n".join(
         f"| {name} | {'met' if ok else '**missed**'} | {value} |" for name, ok, value in checks
@@ -468,6 +645,22 @@ run: medians, with each ratio taken against the /healthz run just before it.
 Raw results: `bench/results/` (git-ignored).
 
 {table}
+
+### While the newsroom edits
+
+The same endpoints again while an editor saves an evidence excerpt once a second, then five
+times a second (through the model, as the admin does: history, re-review, triggers), on the
+claims whose pages are measured; one {EDIT_SECONDS} s run each, against the calm median above.
+
+{editing}
+
+### Rendered afresh
+
+Each page rendered with nothing of it cached (a query string no page was cached under), one
+request at a time in one process: what the first reader after a change waits, and the
+queries it costs (40 pages each).
+
+{cold}
 
 Search over the same rows (median of 24 queries): PostgreSQL full-text {s["fts_ms"]:.2f} ms,
 `icontains` {s["icontains_ms"]:.2f} ms ({speedup:.1f}x), results ranked: {s["ranked"]}.

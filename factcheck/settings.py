@@ -139,7 +139,8 @@ ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "factcheck.cache.ReusingRedisCache",
+            # django-redis keeps one client per server (Django's own builds one per call).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             # Cached pages are keyed on the database's version counter: two databases sharing
             # one Redis (staging and production, say) must not share keys.

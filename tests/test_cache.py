@@ -2,8 +2,8 @@ import socket
 import threading
 
 import pytest
-
-from factcheck.cache import ReusingRedisCache
+from django.core.cache import caches
+from django.test import override_settings
 
 REDIS = "redis://127.0.0.1:6379/15"
 
@@ -19,27 +19,43 @@ def redis_listening() -> bool:
 pytestmark = pytest.mark.skipif(not redis_listening(), reason="no Redis on 127.0.0.1:6379")
 
 
-def test_the_redis_cache_keeps_one_client_and_works_across_threads():
-    cache = ReusingRedisCache(REDIS, {"KEY_PREFIX": "test-cache"})
-    cache.clear()
-    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+def test_the_redis_cache_the_settings_name_works_across_threads(settings):
+    from factcheck import settings as project
 
-    wrong = []
+    with override_settings(
+        CACHES={"redis": {**_redis_settings(project), "LOCATION": REDIS, "KEY_PREFIX": "test"}}
+    ):
+        cache = caches["redis"]
+        cache.clear()
+        wrong = []
 
-    def work(n: int) -> None:
-        for i in range(50):
-            cache.set(f"k{n}-{i}", {"n": n, "i": i})
-            if cache.get(f"k{n}-{i}") != {"n": n, "i": i}:
-                wrong.append((n, i))
+        def work(n: int) -> None:
+            for i in range(50):
+                cache.set(f"k{n}-{i}", {"n": n, "i": i})
+                if cache.get(f"k{n}-{i}") != {"n": n, "i": i}:
+                    wrong.append((n, i))
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert wrong == []
-    assert cache.get("k3-49") == {"n": 3, "i": 49}
-    assert cache.get_many([f"k0-{i}" for i in range(50)])["k0-7"] == {"n": 0, "i": 7}
-    cache.delete("k3-49")
-    assert cache.get("k3-49") is None
-    cache.clear()
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert wrong == []
+        assert cache.get_many([f"k0-{i}" for i in range(50)])["k0-7"] == {"n": 0, "i": 7}
+        assert cache.add("lock", 1, 5) and not cache.add("lock", 1, 5)  # single-flight's lock
+        cache.delete("k3-49")
+        assert cache.get("k3-49") is None
+        cache.clear()
+
+
+def _redis_settings(project) -> dict:
+    """The Redis cache settings.py writes when REDIS_URL is set."""
+    import importlib
+    import os
+
+    os.environ["REDIS_URL"] = REDIS
+    try:
+        return importlib.reload(project).CACHES["default"]
+    finally:
+        del os.environ["REDIS_URL"]
+        importlib.reload(project)
