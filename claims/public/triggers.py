@@ -2,7 +2,7 @@
 
 PostgreSQL: one statement-level trigger per table and kind of write, over its transition
 tables, so a bulk write costs one pass. The keys a statement touches are noted in
-claims_pendingkey; a deferred trigger moves their versions when the transaction commits, in
+claims_pendingkey (and the transaction once in claims_pendingflush); a deferred trigger moves their versions when the transaction commits, in
 key order (two editors' transactions never wait on each other's keys in opposite orders, and
 the rows stay locked only while committing), and announces them on the `public_keys` channel.
 TRUNCATE moves every key. SQLite (one writer at a time): row triggers move the versions at
@@ -18,6 +18,8 @@ POSTGRES_COMMON = """
 CREATE UNLOGGED TABLE IF NOT EXISTS claims_pendingkey (
     txid bigint NOT NULL, key text NOT NULL, PRIMARY KEY (txid, key)
 );
+-- One row per transaction with keys to move: its deferred trigger fires once, at commit.
+CREATE UNLOGGED TABLE IF NOT EXISTS claims_pendingflush (txid bigint PRIMARY KEY);
 
 CREATE OR REPLACE FUNCTION claims_announce_keys(keys text[]) RETURNS void AS $$
 DECLARE
@@ -41,6 +43,7 @@ CREATE OR REPLACE FUNCTION claims_flush_public_keys() RETURNS trigger AS $$
 DECLARE
     touched text[];
 BEGIN
+    DELETE FROM claims_pendingflush WHERE txid = NEW.txid;
     WITH gone AS (
         DELETE FROM claims_pendingkey WHERE txid = NEW.txid RETURNING key
     ), bumped AS (
@@ -58,7 +61,8 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 
 DROP TRIGGER IF EXISTS claims_pendingkey_flush ON claims_pendingkey;
-CREATE CONSTRAINT TRIGGER claims_pendingkey_flush AFTER INSERT ON claims_pendingkey
+DROP TRIGGER IF EXISTS claims_pendingkey_flush ON claims_pendingflush;
+CREATE CONSTRAINT TRIGGER claims_pendingkey_flush AFTER INSERT ON claims_pendingflush
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION claims_flush_public_keys();
 
 CREATE OR REPLACE FUNCTION claims_public_keys_truncated() RETURNS trigger AS $$
@@ -77,6 +81,7 @@ END $$ LANGUAGE plpgsql;
 
 POSTGRES_DOWN = """
 DROP TABLE IF EXISTS claims_pendingkey;
+DROP TABLE IF EXISTS claims_pendingflush;
 DROP FUNCTION IF EXISTS claims_flush_public_keys();
 DROP FUNCTION IF EXISTS claims_announce_keys(text[]);
 DROP FUNCTION IF EXISTS claims_public_keys_truncated() CASCADE;
@@ -103,7 +108,9 @@ def postgres_function_body(name: str) -> str:
     )
     note = (
         "INSERT INTO claims_pendingkey (txid, key) SELECT txid_current(), k FROM ({keys}) AS t "
-        "WHERE k IS NOT NULL ON CONFLICT DO NOTHING;"
+        "WHERE k IS NOT NULL ON CONFLICT DO NOTHING; "
+        "IF FOUND THEN INSERT INTO claims_pendingflush VALUES (txid_current()) "
+        "ON CONFLICT DO NOTHING; END IF;"
     )
     updated = " UNION ".join(_keys_of(table, changed.replace("SIDE", side)) for side in "no")
     return f"""
