@@ -6,8 +6,9 @@ claims_pendingkey, and the transaction once in claims_pendingflush, whose deferr
 moves their versions when the transaction commits, in key order (two editors' transactions
 never wait on each other's keys in opposite orders, and the rows stay locked only while
 committing), and announces them on the `public_keys` channel. TRUNCATE moves every key.
-SQLite (one writer at a time): row triggers move the versions at once. `install()` is idempotent; a migration that rebuilds a SQLite table (which drops its
-triggers) or changes RULES calls it again, and a test compares what is installed with this.
+SQLite (one writer at a time): row triggers move the versions at once. `install()` is
+idempotent; a migration that rebuilds a SQLite table (which drops its triggers) or changes
+RULES calls it again, and a test compares what is installed with this.
 """
 
 from .dependencies import RULES, Table
