@@ -177,12 +177,12 @@ def outage() -> dict:
     server = run.start_server()
     seen: dict[str, list[int]] = {"down": [], "readyz_down": [], "up": []}
     try:
-        assert get("/claims/")[0] == 200
+        assert get("/en/claims/")[0] == 200
         pg("stop")
         stopped = time.monotonic()
         retry_after = ""
         while time.monotonic() - stopped < 10:
-            status, _, headers = get("/claims/")
+            status, _, headers = get("/en/claims/")
             seen["down"].append(status)
             retry_after = retry_after or (headers.get("Retry-After") if headers else "")
             seen["readyz_down"].append(get("/readyz")[0])
@@ -192,7 +192,7 @@ def outage() -> dict:
         started = time.monotonic()
         recovered = None
         while time.monotonic() - started < 60:
-            status = get("/claims/")[0]
+            status = get("/en/claims/")[0]
             seen["up"].append(status)
             if status == 200:
                 recovered = time.monotonic() - started

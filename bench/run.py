@@ -131,18 +131,18 @@ def endpoints() -> dict[str, list[str]]:
     ).split()
     ratings = ["false", "true", "misleading", "mostly-false"]
     searches = [
-        f"/claims/?q={quote(rng.choice(words))}&rating={rng.choice(ratings)}"
+        f"/en/claims/?q={quote(rng.choice(words))}&rating={rng.choice(ratings)}"
         f"&language={rng.choice(['fr', 'en'])}"
         for _ in range(200)
     ]
     return {
         "/healthz": ["/healthz"],
-        "home": ["/"],
-        "claim list": ["/claims/"],
+        "home": ["/en/"],  # pages carry their language: an unprefixed one redirects
+        "claim list": ["/en/claims/"],
         "list + filters + search": searches,
-        "claim page (random)": [f"/claims/{i}/" for i in ids],  # canonical: no redirect
-        "claimant page": [f"/claimants/{s}/" for s in claimants],
-        "feed": ["/feed/"],
+        "claim page (random)": [f"/en/claims/{i}/" for i in ids],  # canonical: no redirect
+        "claimant page": [f"/en/claimants/{s}/" for s in claimants],
+        "feed": ["/en/feed/"],
         "API claim list": ["/api/claims/?format=json"],
     }
 
@@ -485,7 +485,9 @@ def main() -> None:
     try:
         table = {}
         every = endpoints()
-        edited = [p.split("/")[2].split("-")[0] for p in every["claim page (random)"]]
+        edited = [
+            p.rstrip("/").rsplit("/", 1)[1].split("-")[0] for p in every["claim page (random)"]
+        ]
         for name, paths in every.items():
             warm(paths)  # as a proxy or CDN in front would be: every page rendered once
             table[name] = e = measure(name, paths, every["/healthz"])

@@ -3,7 +3,7 @@
 import csv
 from collections.abc import Iterable
 
-from .models import Claim
+from .models import Claim, default_language_url
 
 COLUMNS = [
     "id",
@@ -61,7 +61,7 @@ def write_claims_csv(claims: Iterable[Claim], out, *, base_url: str, bom: bool =
                     claim.publication_state,
                     claim.published_at.isoformat() if claim.published_at else "",
                     claim.updated_at.isoformat(),
-                    base_url + claim.get_absolute_url() if claim.is_public else "",
+                    base_url + default_language_url(claim) if claim.is_public else "",
                     " ".join(a.url for a in claim.appearances.all() if a.url),
                     " ".join(e.source.url for e in claim.evidence.all() if e.source.url),
                 ]

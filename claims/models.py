@@ -9,12 +9,20 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sources.models import Investigation, InvestigationUpdate, Source, http_url
 from sources.validators import not_in_future
+
+
+def default_language_url(obj: models.Model) -> str:
+    """The object's page in the site's default language (`/en/claims/12-…/`): the one address
+    given to machines (ClaimReview, the API, exports), whatever language the request or
+    command that builds it runs in; a reader who follows it can switch from there."""
+    with override(settings.LANGUAGE_CODE):
+        return obj.get_absolute_url()
 
 
 class Claimant(models.Model):

@@ -1,4 +1,11 @@
-"""The public site's addresses (namespace `claims`): pages, feeds, the rating colours."""
+"""The public site's addresses.
+
+`urlpatterns` (namespace `claims`) are the pages readers read, each in every language: the
+root URLconf puts them under a language prefix (`/en/claims/`, `/fr/claims/`). `resources`
+are the same whatever the reader's language (the rating colours, the ClaimReview feed), so
+they stay at one address each, outside the prefix and so outside the namespace: Django gives a
+namespace one prefix, and these have none.
+"""
 
 from django.urls import path
 from django.views.generic import RedirectView
@@ -62,6 +69,9 @@ urlpatterns = [
     path(
         "corrections/feed/", public_page(CorrectionsFeed(), CLAIMS, CHANGES), name="correction_feed"
     ),
+]
+
+resources = [
     path("ratings.css", public_page(views.rating_css, RATINGS), name="rating_css"),
     path(
         "claimreview.json",

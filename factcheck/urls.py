@@ -1,6 +1,16 @@
-"""The root URLs: the API and its schema, the admin, sitemaps, robots, probes, the site."""
+"""The root URLs: the API and its schema, the admin, sitemaps, robots, probes, the site.
+
+The site's pages carry their language first (`/en/…`, `/fr/…`): a shared link opens in the
+language it was shared in, and a cache in front keeps one copy of a page per address. An
+address without one (an old link, a typed `/claims/`) is redirected by LocaleMiddleware to the
+reader's language (their language cookie, else Accept-Language). Everything that is the same in
+every language stays unprefixed: the API (its own language from the request, as the admin's),
+the admin, the sitemaps (which list every language), robots.txt, the probes, the rating colours
+and the ClaimReview feed.
+"""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -8,6 +18,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from claims import api
+from claims import urls as claims_urls
 from claims.public.caching import public_page
 from claims.public.dependencies import CITED, CLAIMS
 from claims.public.sitemaps import SITEMAPS, sitemap_index
@@ -29,7 +40,6 @@ urlpatterns = [
     # The split view serves its start-up script as a file: no inline script for the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("lang/", views.switch_language, name="switch_language"),
     path(
         "sitemap.xml",
         public_page(sitemap_index, CLAIMS, CITED),
@@ -45,5 +55,6 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("", include("claims.urls")),
+    *claims_urls.resources,
+    *i18n_patterns(path("", include("claims.urls")), prefix_default_language=True),
 ]

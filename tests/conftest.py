@@ -33,6 +33,17 @@ def _public_keys_at_once(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request leaves its language active in this thread: a French page read by an earlier
+    # test must not turn this one's reverse() into French addresses.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _record_rules_checked(request):
     """On PostgreSQL, check each test's rows against the rules the database checks at commit
     (migration 0013), as if the test had committed: a rolled-back test transaction never gets

@@ -159,3 +159,16 @@ def public_data_settled() -> None:
     from claims.models import PublicKey
 
     PublicKey.objects.update(changed_at=F("changed_at") - 60)
+
+
+def url_in(language: str, target, **kwargs) -> str:
+    """The address of `target` (a URL name with its `kwargs`, or a model instance) in
+    `language`. A request leaves its language active in the test's thread, so a bare
+    `reverse()` after reading a French page would name the French one."""
+    from django.urls import reverse
+    from django.utils.translation import override
+
+    with override(language):
+        if isinstance(target, str):
+            return reverse(target, kwargs=kwargs or None)
+        return target.get_absolute_url()

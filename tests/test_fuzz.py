@@ -28,6 +28,7 @@ from tests.factories import (
     SourceFactory,
     TopicFactory,
     published_claim,
+    url_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,28 +45,35 @@ DRAFT_SECRETS = [
     "Draft-only Inquiry Title",
 ]
 
-# Every public pattern, with {} where a path segment goes.
+# Every public page, with {} where a path segment goes, after its language prefix.
+PAGES = [
+    "",
+    "claims/",
+    "claims/{}/",
+    "claims/{}-{}/",
+    "claimants/",
+    "claimants/{}/",
+    "topics/{}/",
+    "sources/{}/",
+    "investigations/{}/",
+    "pages/{}/",
+    "methodology/",
+    "feed/",
+    "corrections/",
+    "corrections/feed/",
+]
+# Every public pattern: the pages in each language, at their addresses from before languages
+# (redirected) and under a language prefix of any kind; then what has no language.
 PATTERNS = [
-    "/",
-    "/claims/",
-    "/claims/{}/",
-    "/claims/{}-{}/",
-    "/claimants/",
-    "/claimants/{}/",
-    "/topics/{}/",
-    "/sources/{}/",
-    "/investigations/{}/",
-    "/pages/{}/",
-    "/methodology/",
-    "/feed/",
-    "/corrections/",
-    "/corrections/feed/",
+    *(prefix + page for prefix in ("/en/", "/fr/", "/") for page in PAGES),
+    "/{}/",
+    "/{}/claims/",
+    "/{}/claims/{}/",
     "/ratings.css",
     "/claimreview.json",
     "/sitemap.xml",
     "/sitemap-{}.xml",
     "/robots.txt",
-    "/lang/",
     "/healthz",
     "/readyz",
     "/api/",
@@ -164,21 +172,21 @@ def draft(db) -> Draft:
     claim.investigations.add(investigation)
     assert claim.publication_state == "draft"
     pk, source_pk = str(claim.pk), str(source.pk)
-    own = [
-        ("/claims/{}-{}/", [pk, claim.slug]),
-        ("/claims/{}/", [pk, ""]),
-        ("/api/claims/{}/", [pk, ""]),
-        ("/claimants/{}/", [claimant.slug, ""]),
-        ("/api/claimants/{}/", [claimant.slug, ""]),
-        ("/topics/{}/", [topic.slug, ""]),
-        ("/api/topics/{}/", [topic.slug, ""]),
-        ("/sources/{}/", [source_pk, ""]),
-        ("/api/sources/{}/", [source_pk, ""]),
-        ("/api/publishers/{}/", [publisher.slug, ""]),
-        ("/investigations/{}/", [investigation.slug, ""]),
-        ("/api/investigations/{}/", [investigation.slug, ""]),
-    ]
-    pages = {obj.get_absolute_url() for obj in (claim, claimant, topic, source, investigation)}
+    own = [("/api/claims/{}/", [pk, ""]), ("/api/claimants/{}/", [claimant.slug, ""])]
+    own += [("/api/topics/{}/", [topic.slug, ""]), ("/api/sources/{}/", [source_pk, ""])]
+    own += [("/api/publishers/{}/", [publisher.slug, ""])]
+    own += [("/api/investigations/{}/", [investigation.slug, ""])]
+    for language in ("/en/", "/fr/"):
+        own += [
+            (language + "claims/{}-{}/", [pk, claim.slug]),
+            (language + "claims/{}/", [pk, ""]),
+            (language + "claimants/{}/", [claimant.slug, ""]),
+            (language + "topics/{}/", [topic.slug, ""]),
+            (language + "sources/{}/", [source_pk, ""]),
+            (language + "investigations/{}/", [investigation.slug, ""]),
+        ]
+    objects = (claim, claimant, topic, source, investigation)
+    pages = {url_in(code, obj) for obj in objects for code in ("en", "fr")}
     assert pages <= {pattern.format(*segments) for pattern, segments in own}
     ids = [pk, claim.slug, claimant.slug, topic.slug, source_pk, publisher.slug]
     filters = [{"claimant": claimant.slug}, {"topic": topic.slug}, {"q": "Draft-only"}]
@@ -213,9 +221,9 @@ def pinned_examples(draft: Draft) -> list[dict]:
     ]
     found += [{"target": own} for own in draft.own]
     for params in draft.filters:
-        for pattern in ["/claims/", "/api/claims/"]:
+        for pattern in ["/en/claims/", "/fr/claims/", "/api/claims/"]:
             found.append({"target": (pattern, ["", ""]), "params": params})
-    for pattern in ["/claims/", "/api/claims/"]:
+    for pattern in ["/en/claims/", "/fr/claims/", "/api/claims/"]:
         found.append({"target": (pattern, ["", ""]), "params": {"language": CANARY}})
     return [{"params": {}, "extra": {}, **each} for each in found]
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import UserFactory, published_claim
+from tests.factories import UserFactory, published_claim, url_in
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ def test_the_production_configuration_passes_every_deploy_check(tmp_path):
 
 def test_pages_carry_the_security_headers_and_a_strict_content_security_policy(client):
     claim = published_claim()
-    for url in [claim.get_absolute_url(), "/", "/admin/login/", "/api/claims/"]:
+    for url in [claim.get_absolute_url(), reverse("claims:home"), "/admin/login/", "/api/claims/"]:
         response = client.get(url)
         policy = response["Content-Security-Policy"]
         assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy, url
@@ -84,16 +84,17 @@ def assert_no_inline_code(html: str, url: str) -> None:
 def test_public_pages_have_no_inline_script_or_style_for_the_policy_to_block(client):
     claim = published_claim()
     urls = [
-        "/",
-        "/claims/",
-        "/claims/?q=vaccin&rating=false",
+        reverse("claims:home"),
+        reverse("claims:claim_list"),
+        reverse("claims:claim_list") + "?q=vaccin&rating=false",
         claim.get_absolute_url(),
         claim.claimant.get_absolute_url(),
-        "/claimants/",
-        "/corrections/",
-        "/pages/methodology/",
+        reverse("claims:claimant_list"),
+        reverse("claims:correction_list"),
+        reverse("claims:page", args=["methodology"]),
         "/api/docs/",
-        "/claims/999999-nothing/",
+        reverse("claims:claim_detail", kwargs={"pk": 999999, "slug": "nothing"}),
+        "/claims/",  # an address from before languages: redirected
     ]
     for url in urls:
         response = client.get(url, follow=True)
@@ -117,7 +118,7 @@ def test_admin_pages_have_no_inline_script_or_style_for_the_policy_to_block(staf
 
 
 def test_error_pages_are_friendly_and_leak_nothing(client, settings):
-    not_found = client.get("/claims/999999-nothing/")
+    not_found = client.get(reverse("claims:claim_detail", kwargs={"pk": 999999, "slug": "nothing"}))
     assert not_found.status_code == 404
     assert "Page not found" in not_found.content.decode()
 
@@ -140,13 +141,13 @@ def test_a_form_sent_without_its_csrf_token_gets_the_friendly_403(db):
 def test_the_public_site_and_api_refuse_every_write(client):
     claim = published_claim()
     urls = [
-        "/",
-        "/claims/",
+        reverse("claims:home"),
+        reverse("claims:claim_list"),
         claim.get_absolute_url(),
-        "/feed/",
-        "/claimreview.json",
-        "/sitemap.xml",
-        "/lang/",
+        url_in("fr", claim),
+        reverse("claims:feed"),
+        reverse("claimreview_feed"),
+        reverse("sitemap"),
         "/api/claims/",
         f"/api/claims/{claim.pk}/",
     ]
@@ -154,6 +155,12 @@ def test_the_public_site_and_api_refuse_every_write(client):
         for method in ("post", "put", "patch", "delete"):
             response = getattr(client, method)(url)
             assert response.status_code in (403, 405), (method, url, response.status_code)
+    for old in ["/", "/claims/", claim.get_absolute_url().removeprefix("/en")]:
+        for method in ("post", "put", "patch", "delete"):
+            # An address from before languages only points at the page, which refuses.
+            response = getattr(client, method)(old)
+            assert response.status_code == 302, (method, old, response.status_code)
+            assert getattr(client, method)(response.url).status_code in (403, 405)
     assert claim.__class__.objects.filter(pk=claim.pk).exists()
 
 
@@ -354,7 +361,7 @@ def test_an_admin_session_ends_after_a_working_day_without_an_admin_request(clie
     assert session_expiry(client) == clock.now + datetime.timedelta(hours=10)
 
     clock.advance(hours=9)
-    public = client.get("/claims/")  # public pages neither set the cookie nor extend it
+    public = client.get(reverse("claims:claim_list"))  # public pages neither set nor extend it
     assert "sessionid" not in public.cookies
     assert session_expiry(client) == clock.now + datetime.timedelta(hours=1)
     admin = client.get("/admin/")  # each admin request moves the expiry forward
@@ -385,7 +392,7 @@ def test_while_the_database_is_down_pages_answer_503_and_recover_after(client, m
     try:
         # A real outage, as the app sees it: nothing answers where the database was.
         settings_dict["PORT"] = "1"
-        down = client.get("/claims/")
+        down = client.get(reverse("claims:claim_list"))
         assert down.status_code == 503
         assert down["Retry-After"] and "Temporarily unavailable" in down.content.decode()
         api = client.get("/api/claims/")
@@ -429,7 +436,7 @@ def test_with_https_on_pages_redirect_but_health_probes_answer(settings, client,
 
 
 def test_public_requests_skip_the_admins_middleware_and_the_admin_keeps_it(client, staff_client):
-    public = client.get("/claims/")
+    public = client.get(reverse("claims:claim_list"))
     assert public.status_code == 200 and not public.cookies  # no session, no CSRF cookie
     assert not hasattr(public.wsgi_request, "session")
     assert not hasattr(public.wsgi_request, "user")

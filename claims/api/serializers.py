@@ -16,6 +16,7 @@ from ..models import (
     Rating,
     StatusChange,
     Topic,
+    default_language_url,
 )
 
 # -- serializers -------------------------------------------------------------------------------
@@ -23,13 +24,14 @@ from ..models import (
 
 @extend_schema_field(OpenApiTypes.URI)
 class PublicPageField(serializers.Field):
-    """The absolute address of the object's page on the public site."""
+    """The absolute address of the object's page on the public site, in the default language:
+    the API's data is the same whatever language a client asks in (and cached so)."""
 
     def __init__(self, **kwargs):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value) -> str:
-        return self.context["request"].build_absolute_uri(value.get_absolute_url())
+        return self.context["request"].build_absolute_uri(default_language_url(value))
 
 
 class RatingSerializer(serializers.ModelSerializer):

@@ -3,8 +3,9 @@
 import json
 
 from django.conf import settings
+from django.urls import reverse
 
-from ..models import Claim, Rating
+from ..models import Claim, Rating, default_language_url
 from ..selectors import claim_detail_queryset
 
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -20,7 +21,9 @@ def claim_review(claim: Claim, *, base_url: str, bounds: tuple[int, int]) -> dic
 
     `base_url` is the site's scheme and host ("https://factcheck.example.org"); `bounds` the
     worst and best ordinals of the scale (rating_bounds()), passed in so that a feed of many
-    claims asks for them once.
+    claims asks for them once. The review's `url` is the claim's page in the default language
+    whichever language's page embeds it: one review, one stable address, the same as the
+    feed's.
     """
     if not claim.is_public or not claim.has_final_rating:
         return None
@@ -54,7 +57,7 @@ def claim_review(claim: Claim, *, base_url: str, bounds: tuple[int, int]) -> dic
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": base_url + claim.get_absolute_url(),
+        "url": base_url + default_language_url(claim),
         "claimReviewed": claim.text,
         "datePublished": claim.published_at.date().isoformat(),
         "author": {"@type": "Organization", "name": settings.SITE_NAME, "url": base_url + "/"},
@@ -100,6 +103,6 @@ def claimreview_datafeed(*, base_url: str) -> dict:
         "@context": "https://schema.org",
         "@type": "DataFeed",
         "name": f"{settings.SITE_NAME} ClaimReview feed",
-        "url": base_url + "/claimreview.json",
+        "url": base_url + reverse("claimreview_feed"),
         "dataFeedElement": elements,
     }

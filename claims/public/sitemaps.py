@@ -1,5 +1,9 @@
 """The sitemap: an index (`/sitemap.xml`) of one section per kind of public page, each
-section in pages of at most 50,000 addresses; only what a published claim makes public."""
+section in pages of at most 50,000 addresses; only what a published claim makes public.
+
+Every page is listed once per language, each entry naming the others and the address without
+a language (x-default) as `xhtml:link` alternates: one sitemap for every language, so the
+index and its sections keep their one address each."""
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
@@ -13,7 +17,13 @@ from ..models import Claim, Claimant, Topic
 from ..selectors import reachable
 
 
-class ClaimSitemap(Sitemap):
+class InEveryLanguage(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ClaimSitemap(InEveryLanguage):
     changefreq = "weekly"
     priority = 0.8
 
@@ -28,7 +38,7 @@ class ClaimSitemap(Sitemap):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class RelatedToPublishedSitemap(Sitemap):
+class RelatedToPublishedSitemap(InEveryLanguage):
     """Pages that exist only through a published claim: the same rule as their views."""
 
     changefreq = "weekly"
@@ -41,7 +51,7 @@ class RelatedToPublishedSitemap(Sitemap):
         return reachable(self.model).order_by("pk")
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(InEveryLanguage):
     changefreq = "daily"
     priority = 1.0
 
@@ -57,7 +67,7 @@ class StaticSitemap(Sitemap):
         return reverse(name)
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(InEveryLanguage):
     changefreq = "monthly"
     priority = 0.3
 

@@ -4,6 +4,7 @@ publishes it and later corrects it in the open."""
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 
 from claims.models import Claim
 
@@ -99,7 +100,7 @@ def test_an_editor_prepares_a_claim_and_a_chief_editor_publishes_then_corrects_i
     page.get_by_role("button", name="Record status change").click()
     page.wait_for_url("**/change/")
 
-    public.goto(demo_site + "/corrections/")
+    public.goto(demo_site + reverse("claims:correction_list"))
     corrections = public.locator("ol.corrections").inner_text()
     assert NEW_CLAIM in corrections
     assert "we overstated the claim" in corrections

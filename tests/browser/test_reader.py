@@ -2,14 +2,17 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 
 from claims.models import Claim
+from tests.factories import url_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_reader_finds_the_ministers_claim_and_checks_it(page, demo_site, screenshot):
-    page.goto(demo_site + "/")
+    page.goto(demo_site + "/")  # the browser asks for en-GB: redirected to /en/
+    assert page.url == demo_site + reverse("claims:home")
     assert page.locator("h1").inner_text() == "Fact-checks of public claims"
     screenshot(page, "home")
 
@@ -34,9 +37,8 @@ def test_a_reader_finds_the_ministers_claim_and_checks_it(page, demo_site, scree
     assert "Under investigation" in page.locator("ol.timeline").inner_text()
     screenshot(page, "claim")
 
-    page.get_by_label("Language").select_option("fr")
-    page.get_by_role("button", name="Change").click()
-    page.wait_for_load_state()
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url("**/fr/claims/*-gerald-darmanin-facial-recognition/")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("#verdict-title").inner_text() == "Notre verdict"
     assert "Trompeur" in page.locator(".verdict").inner_text()
@@ -45,10 +47,30 @@ def test_a_reader_finds_the_ministers_claim_and_checks_it(page, demo_site, scree
     feed_href = page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute(
         "href"
     )
+    assert feed_href == url_in("fr", "claims:feed")
     response = page.goto(demo_site + feed_href)
     assert response.status == 200
     assert response.headers["content-type"].startswith("application/atom+xml")
     assert "Gérald Darmanin" in response.text()
+
+
+def test_a_shared_french_link_opens_in_french_in_an_english_browser(page, demo_site):
+    claim = Claim.objects.get(slug="gerald-darmanin-facial-recognition")
+    page.goto(demo_site + url_in("fr", claim))  # the browser asks for en-GB
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("#verdict-title").inner_text() == "Notre verdict"
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(demo_site + url_in("en", claim))
+    assert page.locator("#verdict-title").inner_text() == "Our verdict"
+
+
+def test_an_old_address_opens_in_the_browsers_language(browser, demo_site):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(demo_site + "/claims/?q=facial")
+    assert page.url == demo_site + url_in("fr", "claims:claim_list") + "?q=facial"
+    assert page.locator("html").get_attribute("lang") == "fr"
+    context.close()
 
 
 def test_the_timeline_shows_what_was_known_on_a_chosen_day(page, demo_site):
@@ -73,7 +95,7 @@ def test_the_claim_page_is_usable_on_a_phone(browser, demo_site, screenshot):
 
 
 def test_the_keyboard_reaches_the_search_box_first_through_the_skip_link(page, demo_site):
-    page.goto(demo_site + "/")
+    page.goto(demo_site + reverse("claims:home"))
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.keyboard.press("Enter")
@@ -85,18 +107,19 @@ def page_types(base: str) -> list[str]:
     evidence = claim.evidence.select_related("source").first()
     investigation = claim.investigations.first()
     return [
-        "/",
-        "/claims/",
-        "/claims/?q=facial&rating=nonsense",
+        reverse("claims:home"),
+        reverse("claims:claim_list"),
+        reverse("claims:claim_list") + "?q=facial&rating=nonsense",
         claim.get_absolute_url(),
+        url_in("fr", claim),
         claim.get_absolute_url() + "?as_of=2023-11-22",
         claim.claimant.get_absolute_url(),
         claim.topics.first().get_absolute_url(),
         evidence.source.get_absolute_url(),
         investigation.get_absolute_url(),
-        "/claimants/",
-        "/pages/methodology/",
-        "/no-such-page/",
+        reverse("claims:claimant_list"),
+        reverse("claims:page", args=["methodology"]),
+        "/en/no-such-page/",
     ]
 
 
@@ -130,10 +153,10 @@ def test_pages_run_under_the_content_security_policy_without_a_violation(page, d
     )
     claim = Claim.objects.get(slug="gerald-darmanin-facial-recognition")
     for path in [
-        "/",
-        "/claims/?q=reconnaissance",
+        reverse("claims:home"),
+        reverse("claims:claim_list") + "?q=reconnaissance",
         claim.get_absolute_url(),
-        "/pages/methodology/",
+        reverse("claims:page", args=["methodology"]),
         "/api/docs/",
         "/admin/login/",
     ]:

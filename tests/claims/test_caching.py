@@ -1,4 +1,5 @@
 import datetime
+import re
 import threading
 import xml.etree.ElementTree as ET
 
@@ -21,6 +22,7 @@ from tests.factories import (
     public_data_settled,
     published_claim,
     rating,
+    url_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +101,8 @@ def public_addresses(client) -> list[str]:
     addresses = [
         reverse("claims:feed"),
         reverse("claims:correction_feed"),
-        reverse("claims:claimreview_feed"),
-        reverse("claims:rating_css"),
+        reverse("claimreview_feed"),
+        reverse("rating_css"),
         reverse("sitemap"),
     ]
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -155,20 +157,22 @@ def test_work_readers_cannot_see_changes_no_public_etag_or_date(client):
 def test_a_withdrawal_is_gone_from_every_page_and_feed_on_the_next_request(client):
     claim, other = published_claim(), published_claim()
     addresses = public_addresses(client)
-    marker = claim.get_absolute_url()
-    assert any(marker in client.get(a).content.decode() for a in addresses)
+    own = {url_in(language, claim) for language in ("en", "fr")}
+    listed = rf'"id":\s*{claim.pk}[,}}]'
+    assert any(page in client.get(a).content.decode() for a in addresses for page in own)
+    assert re.search(listed, client.get(reverse("api:claim-list")).content.decode())
     claim_withdraw(claim=claim, note="We could not stand by the sourcing.")
     for address in addresses:
-        if address == marker:
+        if address in own:
+            assert client.get(address).status_code == 410
             continue
-        response = client.get(address)
-        content = response.content.decode()
-        if address in (reverse("claims:feed"),):
+        content = client.get(address).content.decode()
+        if "/feed/" in address and "/corrections/" not in address:
             # The feed's news is the withdrawal itself, with its note.
             assert "We could not stand by the sourcing." in content
             continue
-        assert marker not in content and f'"id": {claim.pk},' not in content, address
-    assert client.get(marker).status_code == 410
+        assert not any(page in content for page in own), address
+        assert not re.search(listed, content), address
     assert client.get(other.get_absolute_url()).status_code == 200
 
 
@@ -226,10 +230,23 @@ def test_a_cached_page_is_served_without_rendering_again(client, django_assert_m
         assert client.get(claim.get_absolute_url()).status_code == 200
 
 
-def test_error_pages_are_not_cached(client):
-    response = client.get("/claims/999999-nothing/")
-    assert response.status_code in (404, 302)
-    assert "public" not in response.get("Cache-Control", "")
+def test_error_pages_are_not_cached_nor_answered_as_not_modified(client):
+    address = reverse("claims:claim_detail", kwargs={"pk": 999999, "slug": "nothing"})
+    for headers in ({}, {"HTTP_IF_NONE_MATCH": "*"}):
+        response = client.get(address, **headers)
+        assert response.status_code == 404
+        assert "public" not in response.get("Cache-Control", "")
+
+
+def test_each_language_has_its_own_cached_page(client):
+    claim = published_claim()
+    english = client.get(url_in("en", claim))
+    client.cookies["django_language"] = "en"  # a cookie changes nothing: the address does
+    french = client.get(url_in("fr", claim), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Our verdict" in english.content.decode()
+    assert "Notre verdict" in french.content.decode()
+    assert english["ETag"] != french["ETag"]
+    assert "Vary" not in french or "Cookie" not in french["Vary"]
 
 
 def test_api_answers_come_from_the_cache_until_what_they_show_changes(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from claims.claimreview import parse as claimreview_import
 from claims.claimreview.load import EDITED, NO_FALLBACK, PUBLISHED_BY_NOBODY, WITHDRAWN
@@ -308,9 +309,10 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path, mon
 
 
 def test_a_published_import_shows_on_cached_pages_at_once(client, chief):
-    assert "Windräder" not in client.get("/claims/").content.decode()
+    claims = reverse("claims:claim_list")
+    assert "Windräder" not in client.get(claims).content.decode()
     run_import("feed.json", publish=True, username="chief")
-    assert "Windräder verursachen Dürre" in client.get("/claims/").content.decode()
+    assert "Windräder verursachen Dürre" in client.get(claims).content.decode()
 
 
 def test_every_format_is_read():
@@ -914,7 +916,7 @@ def test_a_claim_imported_before_fingerprints_gets_one_from_an_unchanged_record(
 def test_export_lists_only_published_final_verdicts(client):
     published = published_claim(rating_slug="false")
     published_claim(rating_slug="unverified")
-    feed = client.get("/claimreview.json").json()
+    feed = client.get(reverse("claimreview_feed")).json()
     assert feed["@type"] == "DataFeed"
     reviews = [element["item"][0] for element in feed["dataFeedElement"]]
     assert [r["claimReviewed"] for r in reviews] == [published.text]

@@ -31,7 +31,7 @@ def claims(django_capture_on_commit_callbacks):
     return minister, olympics, budget
 
 
-RESULT_LINK = re.compile(r'<h3><a href="/claims/(\d+)-')  # a result card's claim link
+RESULT_LINK = re.compile(r'<h3><a href="/en/claims/(\d+)-')  # a result card's claim link
 
 
 def found(query: str) -> list[Claim]:

@@ -1,6 +1,7 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -8,10 +9,18 @@ from claims.models import Claim
 from claims.public.sitemaps import SITEMAPS, ClaimSitemap
 from claims.services import claim_withdraw
 from sources.models import Investigation, Source
-from tests.factories import ClaimFactory, EvidenceFactory, public_data_settled, published_claim
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    public_data_settled,
+    published_claim,
+    url_in,
+)
 
 pytestmark = pytest.mark.django_db
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
 HOST = "http://testserver"
 
 
@@ -42,7 +51,7 @@ def test_the_index_lists_each_section(client):
 
 
 def test_a_section_over_its_limit_is_listed_as_several_pages(client, monkeypatch):
-    monkeypatch.setattr(ClaimSitemap, "limit", 2)
+    monkeypatch.setattr(ClaimSitemap, "limit", 4)  # addresses: each claim has one per language
     claims = [published_claim() for _ in range(5)]
     draft = ClaimFactory()
     first = section("claims")
@@ -52,17 +61,17 @@ def test_a_section_over_its_limit_is_listed_as_several_pages(client, monkeypatch
         f"{first}?p=3",
     ]
     pages = [locations(client, f"{first}?p={n}", "url") for n in (1, 2, 3)]
-    assert [len(page) for page in pages] == [2, 2, 1]
-    assert pages[2] == [claims[-1].get_absolute_url()]
-    assert sum(pages, []) == [claim.get_absolute_url() for claim in claims]
-    assert draft.get_absolute_url() not in sitemap_paths(client)
+    assert [len(page) for page in pages] == [4, 4, 2]
+    assert pages[2] == [url_in("en", claims[-1]), url_in("fr", claims[-1])]
+    assert sum(pages, []) == [url_in(code, c) for c in claims for code in LANGUAGES]
+    assert url_in("en", draft) not in sitemap_paths(client)
 
 
 def test_each_claim_carries_its_last_modification(client):
     claim = published_claim()
     response = client.get(section("claims"))
     url = ET.fromstring(response.content).find(f"{NS}url")
-    assert url.find(f"{NS}loc").text == HOST + claim.get_absolute_url()
+    assert url.find(f"{NS}loc").text == HOST + url_in("en", claim)
     assert url.find(f"{NS}lastmod").text == claim.updated_at.date().isoformat()
     index = ET.fromstring(client.get(reverse("sitemap")).content)
     entry = next(
@@ -76,19 +85,42 @@ def test_the_sitemap_lists_every_public_page_and_no_draft(client):
     draft = ClaimFactory(text="Draft")
     hidden_source = EvidenceFactory(claim=draft).source
     paths = sitemap_paths(client)
-    for claim in Claim.objects.published():
-        assert claim.get_absolute_url() in paths
-        assert claim.claimant.get_absolute_url() in paths
-        for topic in claim.topics.all():
-            assert topic.get_absolute_url() in paths
-    for inv in Investigation.objects.all():
-        assert inv.get_absolute_url() in paths
-    for source in Source.objects.exclude(pk=hidden_source.pk):
-        assert source.get_absolute_url() in paths
-    assert draft.get_absolute_url() not in paths
-    assert draft.claimant.get_absolute_url() not in paths
-    assert hidden_source.get_absolute_url() not in paths
-    assert {"/", "/claims/", "/pages/methodology/"} <= paths
+    for code in LANGUAGES:
+        for claim in Claim.objects.published():
+            assert url_in(code, claim) in paths
+            assert url_in(code, claim.claimant) in paths
+            for topic in claim.topics.all():
+                assert url_in(code, topic) in paths
+        for inv in Investigation.objects.all():
+            assert url_in(code, inv) in paths
+        for source in Source.objects.exclude(pk=hidden_source.pk):
+            assert url_in(code, source) in paths
+        assert url_in(code, draft) not in paths
+        assert url_in(code, draft.claimant) not in paths
+        assert url_in(code, hidden_source) not in paths
+        assert {f"/{code}/", f"/{code}/claims/", f"/{code}/pages/methodology/"} <= paths
+    assert not [path for path in paths if not path.startswith(("/en/", "/fr/"))]
+
+
+def test_each_address_names_its_versions_in_every_language_and_the_default(client):
+    claim = published_claim()
+    response = client.get(section("claims"))
+    entries = ET.fromstring(response.content).findall(f"{NS}url")
+    expected = {
+        "en": HOST + url_in("en", claim),
+        "fr": HOST + url_in("fr", claim),
+        "x-default": HOST + url_in("en", claim).removeprefix("/en"),
+    }
+    assert [entry.find(f"{NS}loc").text for entry in entries] == [expected["en"], expected["fr"]]
+    for entry in entries:
+        links = {
+            link.get("hreflang"): link.get("href")
+            for link in entry.findall(f"{XHTML}link")
+            if link.get("rel") == "alternate"
+        }
+        assert links == expected
+    # The address without a language sends each reader to their own.
+    assert client.get(expected["x-default"]).url == url_in("en", claim)
 
 
 def test_a_withdrawn_claim_leaves_the_sitemap(client):
