@@ -358,6 +358,18 @@ class Claim(models.Model):
                 fields=["publication_state", "-updated_at"], name="claim_public_updated_idx"
             ),
             models.Index(fields=["language"], name="claim_language_idx"),
+            # The home page: the latest verdicts, and how many published claims carry each
+            # rating (an index-only count).
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(publication_state="published") & Q(rating__isnull=False),
+                name="claim_latest_verdicts_idx",
+            ),
+            models.Index(
+                fields=["rating"],
+                condition=Q(publication_state="published"),
+                name="claim_published_rating_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -477,7 +489,7 @@ class Appearance(models.Model):
 class StatusChangeQuerySet(models.QuerySet):
     def after_publication(self) -> "StatusChangeQuerySet":
         """Changes made once the claim had been published: changes of a public verdict."""
-        return self.filter(created_at__gt=models.F("claim__published_at"))
+        return self.filter(after_publication=True)
 
     def on_record(self) -> "StatusChangeQuerySet":
         """What readers see of the rating history: the verdict the claim was first published
@@ -485,9 +497,7 @@ class StatusChangeQuerySet(models.QuerySet):
         first_verdict = PublicationEvent.objects.filter(
             status_change=models.OuterRef("pk"), kind=PublicationEvent.Kind.PUBLISHED
         )
-        return self.filter(
-            Q(created_at__gt=models.F("claim__published_at")) | models.Exists(first_verdict)
-        )
+        return self.filter(Q(after_publication=True) | models.Exists(first_verdict))
 
 
 class StatusChange(models.Model):
@@ -526,6 +536,11 @@ class StatusChange(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("made at"), default=timezone.now, editable=False)
+    # Made after the claim was first published: a change of a public verdict. Fixed when the
+    # row is written (published_at never moves once set, and rows are append-only), by a
+    # trigger on PostgreSQL (migration 0017) and by save() elsewhere, so that the public
+    # record of changes is one indexed read instead of a pass over every claim's history.
+    after_publication = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = StatusChangeQuerySet.as_manager()
 
@@ -543,6 +558,12 @@ class StatusChange(models.Model):
         ]
         indexes = [
             models.Index(fields=["-created_at"], name="status_change_recent_idx"),
+            # The public record of changes, newest first (home, feeds, corrections).
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(after_publication=True) & ~Q(kind="reviewed"),
+                name="status_change_public_idx",
+            ),
             # A claim's latest change: its current rating, checked at every write.
             models.Index(fields=["claim", "created_at", "id"], name="status_change_latest_idx"),
         ]
@@ -554,6 +575,9 @@ class StatusChange(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise ValidationError(_("Status changes are append-only; record a new one instead."))
+        published_at = Claim.objects.filter(pk=self.claim_id).values("published_at")[:1]
+        first = published_at[0]["published_at"] if published_at else None
+        self.after_publication = first is not None and self.created_at > first
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -105,7 +105,8 @@ def published_claims():
 
 def rating_counts(claims) -> list[tuple[Rating, int]]:
     """Each rating of the scale with how many of `claims` carry it (published only)."""
-    counts = dict(claims.order_by().values_list("rating").annotate(n=Count("id")))
+    # Count("*"): an index-only scan of claim_published_rating_idx, no visit to the rows.
+    counts = dict(claims.order_by().values_list("rating").annotate(n=Count("*")))
     return [(rating, counts.get(rating.pk, 0)) for rating in Rating.objects.all()]
 
 

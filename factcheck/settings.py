@@ -142,7 +142,7 @@ if os.environ.get("REDIS_URL"):
             # django-redis keeps one client per server (Django's own builds one per call).
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            # Cached pages are keyed on the database's version counter: two databases sharing
+            # Cached pages carry the versions of their database's keys: two databases sharing
             # one Redis (staging and production, say) must not share keys.
             "KEY_PREFIX": "factcheck:"
             + hashlib.blake2b(
