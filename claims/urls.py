@@ -60,14 +60,16 @@ urlpatterns = [
         {"slug": "methodology"},
         name="methodology",
     ),
-    path("feed/", public_page(LatestChangesFeed(), CLAIMS, CHANGES), name="feed"),
+    path("feed/", public_page(LatestChangesFeed(), CLAIMS, CHANGES, RATINGS), name="feed"),
     path(
         "corrections/",
-        public_page(views.CorrectionListView.as_view(), CLAIMS, CHANGES),
+        public_page(views.CorrectionListView.as_view(), CLAIMS, CHANGES, RATINGS),
         name="correction_list",
     ),
     path(
-        "corrections/feed/", public_page(CorrectionsFeed(), CLAIMS, CHANGES), name="correction_feed"
+        "corrections/feed/",
+        public_page(CorrectionsFeed(), CLAIMS, CHANGES, RATINGS),
+        name="correction_feed",
     ),
 ]
 

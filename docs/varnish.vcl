@@ -42,12 +42,16 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
-    if (beresp.status == 200 && beresp.http.xkey) {
+    # Only what the app marks as a public page: a 200 naming its keys, `Cache-Control:
+    # public`, setting no cookie. Whatever address reached the app (an encoded `/%61pi/`
+    # is still the API, which is private), the app's own marking decides.
+    if (beresp.status == 200 && beresp.http.xkey && !beresp.http.Set-Cookie
+            && beresp.http.Cache-Control ~ "(^|[ ,])public([ ,]|$)") {
         # Until purge_edge drops it; grace serves the last copy while the app is down.
         set beresp.ttl = 1d;
         set beresp.grace = 6h;
     } else {
-        # Redirects, errors and anything without keys: never kept.
+        # Redirects, errors, the API, anything private: never kept.
         set beresp.uncacheable = true;
         set beresp.ttl = 0s;
     }

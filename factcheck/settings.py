@@ -184,6 +184,9 @@ PUBLIC_PAGE_LOCAL_BYTES = int(os.environ.get("PUBLIC_PAGE_LOCAL_BYTES", str(16 *
 # An edge cache in front of the site (Varnish with xkey, docs/varnish.vcl): `manage.py
 # purge_edge` sends each commit's keys there, e.g. http://127.0.0.1:6081/. Off when empty.
 PURGE_URL = os.environ.get("PURGE_URL", "")
+# Each purge is sent again this much later, for pages rendered from before the change (a render
+# in flight, a lagging replica): more than a cold render and the replica's usual lag.
+PURGE_AGAIN_SECONDS = float(os.environ.get("PURGE_AGAIN_SECONDS", "3"))
 # When many readers ask for a page that changed, one renders it; the others wait for it up to
 # PUBLIC_RENDER_WAIT_SECONDS (then render it themselves). The render lock expires after
 # PUBLIC_RENDER_LOCK_SECONDS should its holder die.

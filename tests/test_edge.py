@@ -135,3 +135,53 @@ def test_only_the_purgers_address_may_purge(varnish):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=5)
     assert refused.value.code == 400  # from 127.0.0.1 (a purger), but no keys given
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_rendered_from_before_a_change_does_not_outlive_the_second_purge(
+    varnish, purger, migration_data, monkeypatch, settings
+):
+    from claims.public import views
+    from claims.services import status_change_record
+    from tests.factories import rating
+
+    settings.PURGE_AGAIN_SECONDS = 1
+    claim = published_claim()
+    url = varnish + claim.get_absolute_url()
+    rendering, release = threading.Event(), threading.Event()
+    original = views.ClaimDetailView.get_context_data
+
+    def slow(self, **kwargs):  # its snapshot is taken; the render is slow
+        rendering.set()
+        release.wait(10)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(views.ClaimDetailView, "get_context_data", slow)
+    reader = threading.Thread(target=lambda: fetch(url))
+    reader.start()
+    assert rendering.wait(10)
+    monkeypatch.setattr(views.ClaimDetailView, "get_context_data", original)
+    sent = len(purger.batches)
+    change = status_change_record(
+        claim=claim, to_rating=rating("true"), facts_known_on=claim.said_on, explanation="New."
+    )
+    purger(f"claim:{claim.pk}", after=sent)  # the first purge, while the old render is in flight
+    release.set()
+    reader.join(10)
+    assert f'change-{change.pk}"' not in fetch(url)[1]  # the stale page reached Varnish...
+    first = len(purger.batches)
+    purger(f"claim:{claim.pk}", after=first)  # ...until the second purge
+    assert f'change-{change.pk}"' in fetch(url)[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_the_app_does_not_mark_public_is_never_kept_whatever_its_address(
+    varnish, migration_data
+):
+    published_claim()
+    for path in ("/%61pi/claims/", "/api/claims/"):  # an encoded address still reaches the API
+        request = urllib.request.Request(varnish + path, headers={"Accept": "text/html"})
+        for _ in range(2):
+            with urllib.request.urlopen(request, timeout=10) as response:
+                state = response.headers.get("X-Cache")
+        assert state == "MISS", path

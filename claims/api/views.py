@@ -65,7 +65,7 @@ class CachedMixin:
         as_bytes = type(renderer) is JSONRenderer  # what clients ask for: render once, keep bytes
 
         def compute():
-            depends_on(*self.public_keys)
+            depends_on(SITE_KEY, *self.public_keys)
             response = handler(request, *args, **kwargs)
             if response.status_code != 200:
                 raise Uncacheable(None)
@@ -85,7 +85,7 @@ class CachedMixin:
             response = HttpResponse(entry.value, content_type=renderer.media_type)
         else:
             response = Response(entry.value)
-        response["Surrogate-Key"] = response["xkey"] = " ".join([*entry.keys, SITE_KEY])
+        response["Surrogate-Key"] = response["xkey"] = " ".join(entry.keys)
         return response
 
 

@@ -38,6 +38,7 @@ def forwards(apps, schema_editor):
         schema_editor.execute("ALTER TABLE claims_statuschange DISABLE TRIGGER USER")
         schema_editor.execute(BACKFILL)
         schema_editor.execute("ALTER TABLE claims_statuschange ENABLE TRIGGER USER")
+        triggers.install(schema_editor)  # the versions' sequence, the rules' fixes since 0016
     elif vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS claims_statuschange_append_only")
         schema_editor.execute(BACKFILL)

@@ -30,7 +30,8 @@ from django.utils.http import http_date
 from django.utils.timezone import localdate
 from django.utils.translation import get_language
 
-# Every response also carries this key, so the edge can be emptied at once (edge.py).
+# What every response depends on: TRUNCATE moves it (triggers.py), and the edge purger purges
+# it to empty the edge at once (edge.py).
 SITE_KEY = "site"
 
 # The keys what is being rendered depends on, as it declares them.
@@ -271,7 +272,7 @@ def public_page(view, *keys: str):
         name = _page_name(request)
 
         def compute():
-            depends_on(*keys)
+            depends_on(SITE_KEY, *keys)
             return _render(view, request, args, kwargs)
 
         try:
@@ -298,7 +299,7 @@ def _answer(request, name: str, entry: Entry):
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
-    surrogate_keys = " ".join([*entry.keys, SITE_KEY])
+    surrogate_keys = " ".join(entry.keys)
     response["Surrogate-Key"] = surrogate_keys
     response["xkey"] = surrogate_keys
     patch_cache_control(

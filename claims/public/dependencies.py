@@ -58,6 +58,14 @@ PUBLISHER_CITED = (
 )
 
 
+# An investigation update is public once a published claim depends on its investigation.
+INVESTIGATION_CITED = (
+    "EXISTS (SELECT 1 FROM claims_claim_investigations t "
+    "JOIN claims_claim c ON c.id = t.claim_id "
+    "WHERE t.investigation_id = r.investigation_id AND c.publication_state = 'published')"
+)
+
+
 @dataclass(frozen=True)
 class Touch:
     """Keys (SQL expressions over the row `r`) a written row touches when `where` holds."""
@@ -122,10 +130,11 @@ RULES: dict[str, Table] = {
     "claims_claimant": Table(
         (
             _object("claimant"),
+            # Withdrawn claims stay in the feed's news of their withdrawal.
             Touch(
                 (f"'{CLAIMS}'", f"'{CHANGES}'"),
                 "EXISTS (SELECT 1 FROM claims_claim c WHERE c.claimant_id = r.id "
-                "AND c.publication_state = 'published')",
+                "AND c.publication_state IN ('published', 'withdrawn'))",
             ),
         ),
         private=("updated_at",),
@@ -137,7 +146,10 @@ RULES: dict[str, Table] = {
         )
     ),
     "claims_rating": Table((Touch((f"'{RATINGS}'",)),)),
-    "claims_appearance": Table((Touch(("'claim:' || r.claim_id",), _claim_published("claim_id")),)),
+    # Appearances are in ClaimReview too (claimreview.json, a listing of every claim).
+    "claims_appearance": Table(
+        (Touch(("'claim:' || r.claim_id", f"'{CLAIMS}'"), _claim_published("claim_id")),)
+    ),
     "claims_statuschange": Table(
         (
             Touch(
@@ -164,7 +176,9 @@ RULES: dict[str, Table] = {
         (
             Touch(
                 ("'claim:' || r.from_claim_id", "'claim:' || r.to_claim_id"),
-                f"({_claim_published('from_claim_id')} OR {_claim_published('to_claim_id')})",
+                # Shown only once both ends are published; a claim published later touches
+                # the keys of the claims linked to it (claims_claim above).
+                f"({_claim_published('from_claim_id')} AND {_claim_published('to_claim_id')})",
             ),
         )
     ),
@@ -188,14 +202,10 @@ RULES: dict[str, Table] = {
     ),
     "sources_investigationupdate": Table(
         (
-            Touch(("'investigation:' || r.investigation_id",)),
-            Touch(("'source:' || r.source_id",), "r.source_id IS NOT NULL"),
+            Touch(("'investigation:' || r.investigation_id", f"'{CITED}'"), INVESTIGATION_CITED),
             Touch(
-                (f"'{CITED}'",),
-                "EXISTS (SELECT 1 FROM claims_claim_investigations t "
-                "JOIN claims_claim c ON c.id = t.claim_id "
-                "WHERE t.investigation_id = r.investigation_id "
-                "AND c.publication_state = 'published')",
+                ("'source:' || r.source_id",),
+                f"r.source_id IS NOT NULL AND {INVESTIGATION_CITED}",
             ),
         )
     ),
@@ -218,6 +228,9 @@ def claim_page_keys(claim) -> list[str]:
     (RULES, claims_claim)."""
     keys = {key(claim), f"claimant:{claim.claimant_id}", RATINGS}
     keys.update(key(topic) for topic in claim.topics.all())
+    # A linked claim shows with its claimant's name.
+    keys.update(f"claimant:{link.to_claim.claimant_id}" for link in claim.links_out.all())
+    keys.update(f"claimant:{link.from_claim.claimant_id}" for link in claim.links_in.all())
     for evidence in claim.evidence.all():
         keys.add(f"source:{evidence.source_id}")
         if evidence.source.publisher_id:

@@ -4,8 +4,10 @@ Every public response names its keys (`xkey`, `Surrogate-Key`; claims/public/cac
 the edge can keep pages for a day. PostgreSQL announces each commit's keys on the
 `public_keys` channel (claims/public/triggers.py) — raw SQL and imports too — and
 `manage.py purge_edge` listens and sends them to PURGE_URL: one `PURGE` request per batch,
-the keys in `xkey-purge` (docs/varnish.vcl) and `Surrogate-Key`. Announcements made while no
-listener was connected are lost, so on (re)connecting it first purges `site`, every page.
+the keys in `xkey-purge` (docs/varnish.vcl) and `Surrogate-Key`, and again a moment later
+(PURGE_AGAIN_SECONDS) for a page rendered from before the change. Announcements made while no
+listener was connected are lost, so on (re)connecting, and after the edge could not be
+reached, it first purges `site`, every page.
 """
 
 import logging
@@ -51,7 +53,13 @@ def _send(url: str, keys: str) -> None:
         except (urllib.error.URLError, OSError) as error:
             log.warning("purge of %s at %s failed (%s), try %d", keys[:80], url, error, attempt + 1)
             time.sleep(0.2 * 2**attempt)
-    log.error("could not purge %s at %s", keys[:200], url)
+    # The edge may now hold pages that changed: it is told to drop everything once it answers.
+    log.error("could not purge %s at %s; will purge everything", keys[:200], url)
+    raise EdgeUnreachable(url)
+
+
+class EdgeUnreachable(Exception):
+    pass
 
 
 def _connect() -> psycopg.Connection:
@@ -85,21 +93,30 @@ def listen(stop=None, on_purge=None, batch_seconds: float = 0.02) -> None:
             _relay(connection, stop, on_purge, batch_seconds)
         except psycopg.OperationalError as error:
             log.warning("lost the database connection (%s); reconnecting", error)
+        except EdgeUnreachable:
+            time.sleep(1)  # reconnecting purges `site` first
         finally:
             connection.close()
 
 
 def _relay(connection, stop, on_purge, batch_seconds: float) -> None:
+    # Each batch is purged twice: at once, and again PURGE_AGAIN_SECONDS later. A page whose
+    # render began before the commit (or that a lagging replica served) can reach the edge
+    # after the first purge; the second one drops it.
+    again: list[tuple[float, list[str]]] = []
     while stop is None or not stop.is_set():
         keys: set[str] = set()
-        for notice in connection.notifies(timeout=0.5):
+        for notice in connection.notifies(timeout=0.2):
             keys.update(notice.payload.split())
             break
-        if not keys:
-            continue
-        # Gather what commits right after (an import's many transactions) into one request.
-        for notice in connection.notifies(timeout=batch_seconds):
-            keys.update(notice.payload.split())
-        purge(sorted(keys))
-        if on_purge:
-            on_purge(sorted(keys))
+        if keys:
+            # Gather what commits right after (an import's many transactions) into one request.
+            for notice in connection.notifies(timeout=batch_seconds):
+                keys.update(notice.payload.split())
+            again.append((time.monotonic() + settings.PURGE_AGAIN_SECONDS, sorted(keys)))
+        due = [batch for at, batch in again if at <= time.monotonic()]
+        again = [(at, batch) for at, batch in again if at > time.monotonic()]
+        for batch in [sorted(keys)] * bool(keys) + due:
+            purge(batch)
+            if on_purge:
+                on_purge(batch)

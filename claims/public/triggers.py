@@ -5,8 +5,9 @@ tables, so a bulk write costs one pass. The keys a statement touches are noted i
 claims_pendingkey, and the transaction once in claims_pendingflush, whose deferred trigger
 moves their versions when the transaction commits, in key order (two editors' transactions
 never wait on each other's keys in opposite orders, and the rows stay locked only while
-committing), and announces them on the `public_keys` channel. TRUNCATE moves every key.
-SQLite (one writer at a time): row triggers move the versions at once. `install()` is
+committing), and announces them on the `public_keys` channel. Versions come from one
+sequence, so they never repeat. TRUNCATE moves every key, `site` (which every page shows)
+included. SQLite (one writer at a time): row triggers move the versions at once. `install()` is
 idempotent; a migration that rebuilds a SQLite table (which drops its triggers) or changes
 RULES calls it again, and a test compares what is installed with this.
 """
@@ -21,6 +22,9 @@ CREATE UNLOGGED TABLE IF NOT EXISTS claims_pendingkey (
 );
 -- One row per transaction with keys to move: its deferred trigger fires once, at commit.
 CREATE UNLOGGED TABLE IF NOT EXISTS claims_pendingflush (txid bigint PRIMARY KEY);
+-- Versions come from one sequence, so they never repeat, even after claims_publickey is
+-- emptied or restored: a page stored under an old version can never pass for a new one.
+CREATE SEQUENCE IF NOT EXISTS claims_publickey_version;
 
 CREATE OR REPLACE FUNCTION claims_announce_keys(keys text[]) RETURNS void AS $$
 DECLARE
@@ -49,9 +53,11 @@ BEGIN
         DELETE FROM claims_pendingkey WHERE txid = NEW.txid RETURNING key
     ), bumped AS (
         INSERT INTO claims_publickey AS p (key, version, changed_at)
-        SELECT key, 1, extract(epoch FROM clock_timestamp()) FROM gone ORDER BY key
+        SELECT key, nextval('claims_publickey_version'), extract(epoch FROM clock_timestamp())
+        FROM gone ORDER BY key
         ON CONFLICT (key) DO UPDATE
-            SET version = p.version + 1, changed_at = GREATEST(p.changed_at, excluded.changed_at)
+            SET version = excluded.version,
+                changed_at = GREATEST(p.changed_at, excluded.changed_at)
         RETURNING p.key
     )
     SELECT array_agg(key ORDER BY key) INTO touched FROM bumped;
@@ -70,8 +76,11 @@ CREATE OR REPLACE FUNCTION claims_public_keys_truncated() RETURNS trigger AS $$
 DECLARE
     touched text[];
 BEGIN
-    UPDATE claims_publickey
-        SET version = version + 1, changed_at = extract(epoch FROM clock_timestamp());
+    -- Every page also depends on `site`: keys never touched have no row to move.
+    INSERT INTO claims_publickey (key, version, changed_at) VALUES ('site', 0, 0)
+        ON CONFLICT (key) DO NOTHING;
+    UPDATE claims_publickey SET version = nextval('claims_publickey_version'),
+        changed_at = extract(epoch FROM clock_timestamp());
     SELECT array_agg(key ORDER BY key) INTO touched FROM claims_publickey;
     IF touched IS NOT NULL THEN
         PERFORM claims_announce_keys(touched);
@@ -83,6 +92,7 @@ END $$ LANGUAGE plpgsql;
 POSTGRES_DOWN = """
 DROP TABLE IF EXISTS claims_pendingkey;
 DROP TABLE IF EXISTS claims_pendingflush;
+DROP SEQUENCE IF EXISTS claims_publickey_version;
 DROP FUNCTION IF EXISTS claims_flush_public_keys();
 DROP FUNCTION IF EXISTS claims_announce_keys(text[]);
 DROP FUNCTION IF EXISTS claims_public_keys_truncated() CASCADE;
