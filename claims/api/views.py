@@ -18,7 +18,7 @@ from ..models import (
     Rating,
     Topic,
 )
-from ..public.caching import SITE_KEY, Uncacheable, cached_entry, depends_on
+from ..public.caching import SITE_KEY, Uncacheable, cached_entry, depends_on, name_keys
 from ..public.dependencies import CITED, CLAIMS, RATINGS, claim_page_keys, key
 from ..public.filters import ClaimFilter
 from ..selectors import claim_detail_queryset, public_publishers, reachable
@@ -85,7 +85,7 @@ class CachedMixin:
             response = HttpResponse(entry.value, content_type=renderer.media_type)
         else:
             response = Response(entry.value)
-        response["Surrogate-Key"] = response["xkey"] = " ".join(entry.keys)
+        name_keys(response, entry)
         return response
 
 

@@ -284,6 +284,11 @@ def public_page(view, *keys: str):
     return wrapper
 
 
+def name_keys(response, entry: Entry) -> None:
+    """Tell an edge cache what the response shows: `Surrogate-Key` (CDNs), `xkey` (Varnish)."""
+    response["Surrogate-Key"] = response["xkey"] = " ".join(entry.keys)
+
+
 def _answer(request, name: str, entry: Entry):
     digest = hashlib.blake2b(f"{name}|{entry.versions}".encode(), digest_size=16).hexdigest()
     etag = f'"{digest}"'
@@ -299,9 +304,7 @@ def _answer(request, name: str, entry: Entry):
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
-    surrogate_keys = " ".join(entry.keys)
-    response["Surrogate-Key"] = surrogate_keys
-    response["xkey"] = surrogate_keys
+    name_keys(response, entry)
     patch_cache_control(
         response,
         public=True,

@@ -236,8 +236,15 @@ def claim_page_keys(claim) -> list[str]:
         if evidence.source.publisher_id:
             keys.add(f"publisher:{evidence.source.publisher_id}")
     for investigation in claim.investigations.all():
-        keys.add(key(investigation))
-        if investigation.body_id:
-            keys.add(f"publisher:{investigation.body_id}")
-        keys.update(f"source:{u.source_id}" for u in investigation.updates.all() if u.source_id)
+        keys.update(investigation_keys(investigation))
     return sorted(keys)
+
+
+def investigation_keys(investigation) -> list[str]:
+    """An investigation as a page shows it: itself, the body leading it, the documents its
+    updates cite (from its prefetched updates)."""
+    keys = [key(investigation)]
+    if investigation.body_id:
+        keys.append(f"publisher:{investigation.body_id}")
+    keys += [f"source:{u.source_id}" for u in investigation.updates.all() if u.source_id]
+    return keys

@@ -34,7 +34,7 @@ from ..selectors import (
     withdrawn_claim,
 )
 from .caching import depends_on
-from .dependencies import claim_page_keys, key
+from .dependencies import claim_page_keys, investigation_keys, key
 from .filters import ClaimFilter
 from .timeline import claim_as_of
 
@@ -208,10 +208,7 @@ class InvestigationDetailView(PublishedOnlyDetailMixin, DetailView):
     claims_relation = "investigations"
 
     def get_context_data(self, **kwargs):
-        investigation = self.object
-        if investigation.body_id:
-            depends_on(f"publisher:{investigation.body_id}")
-        depends_on(*(f"source:{u.source_id}" for u in investigation.updates.all() if u.source_id))
+        depends_on(*investigation_keys(self.object))
         return super().get_context_data(claims=self.claims.order_by("-said_on", "-id"), **kwargs)
 
 
