@@ -316,9 +316,15 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # What readers are told of updates (the API, the sitemap, ClaimReview's dateModified, the
+    # "recently updated" order): a database trigger moves it only when a column readers see
+    # changes (claims/public/triggers.py), so an editors' note saved at night never shows.
+    public_updated_at = models.DateTimeField(_("last public change"), null=True, editable=False)
     # Derived by claims/search.py after each save; only PostgreSQL fills it.
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "public_updated_at", "search_vector"]
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -355,7 +361,8 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["publication_state", "-said_on"], name="claim_public_said_on_idx"),
             models.Index(
-                fields=["publication_state", "-updated_at"], name="claim_public_updated_idx"
+                fields=["publication_state", "-public_updated_at"],
+                name="claim_public_changed_idx",
             ),
             models.Index(fields=["language"], name="claim_language_idx"),
             # The home page: the latest verdicts, and how many published claims carry each
@@ -379,6 +386,14 @@ class Claim(models.Model):
         if not self.slug:
             self.slug = slugify(self.text)[:80].rstrip("-") or "claim"
         self.check_record_rules()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The database dates public changes (public_updated_at): never write it back.
+            deferred = self.get_deferred_fields()  # as Django saves a partly loaded row
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "public_updated_at" and f.attname not in deferred
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

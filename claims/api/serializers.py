@@ -163,6 +163,8 @@ class ClaimListSerializer(serializers.ModelSerializer):
     rating = RatingSerializer(read_only=True, allow_null=True)
     topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     page = PublicPageField()
+    # The last change readers could see, not the last save (an editors' note is not news).
+    updated_at = serializers.DateTimeField(source="public_updated_at", read_only=True)
 
     class Meta:
         model = Claim

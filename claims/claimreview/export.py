@@ -95,7 +95,7 @@ def claimreview_datafeed(*, base_url: str) -> dict:
             {
                 "@type": "DataFeedItem",
                 "dateCreated": claim.published_at.isoformat(),
-                "dateModified": claim.updated_at.isoformat(),
+                "dateModified": (claim.public_updated_at or claim.updated_at).isoformat(),
                 "item": [review],
             }
         )

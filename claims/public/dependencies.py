@@ -116,7 +116,15 @@ RULES: dict[str, Table] = {
                 "JOIN claims_claimlink l ON l.from_claim_id = r.id",
             ),
         ),
-        private=("editor_note", "updated_at", "version", "import_key", "import_fingerprint"),
+        # public_updated_at moves only with the columns readers see, which touch the keys.
+        private=(
+            "editor_note",
+            "updated_at",
+            "public_updated_at",
+            "version",
+            "import_key",
+            "import_fingerprint",
+        ),
     ),
     "claims_claim_topics": Table(
         (

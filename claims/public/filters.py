@@ -92,7 +92,7 @@ class ClaimFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
-        fields=[("said_on", "said"), ("updated_at", "updated")],
+        fields=[("said_on", "said"), ("public_updated_at", "updated")],
         field_labels={"-said": _("Newest"), "-updated": _("Recently updated")},
         choices=[("-said", _("Newest")), ("-updated", _("Recently updated"))],
         empty_label=_("Relevance or newest"),

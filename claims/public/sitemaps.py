@@ -28,14 +28,14 @@ class ClaimSitemap(InEveryLanguage):
     priority = 0.8
 
     def items(self):
-        return Claim.objects.published().order_by("pk").only("pk", "slug", "updated_at")
+        return Claim.objects.published().order_by("pk").only("pk", "slug", "public_updated_at")
 
     def lastmod(self, claim):
-        return claim.updated_at
+        return claim.public_updated_at
 
     def get_latest_lastmod(self):
         # The index's date for the section: one aggregate, not a pass over every claim.
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        return self.items().aggregate(latest=Max("public_updated_at"))["latest"]
 
 
 class RelatedToPublishedSitemap(InEveryLanguage):

@@ -130,7 +130,7 @@ def public_validators(client, addresses) -> dict:
     return answers
 
 
-def shown(answer) -> bytes:
+def as_shown(answer) -> bytes:
     content = answer[2]
     if content.startswith(b"<?xml") and b"<entry>" not in content:
         # A feed with no entries says it was updated when it was rendered.
@@ -155,8 +155,10 @@ def test_a_change_gives_a_new_etag_to_every_page_it_alters_and_to_no_other_claim
     fresh = public_validators(client, addresses)
     for address in addresses:
         # Whatever the change altered is altered at once: no page kept from before it.
-        assert shown(after[address]) == shown(fresh[address]), address
-        if shown(fresh[address]) != shown(before[address]) and before[address][0]:  # API: none
+        assert as_shown(after[address]) == as_shown(fresh[address]), address
+        if (
+            as_shown(fresh[address]) != as_shown(before[address]) and before[address][0]
+        ):  # API: none
             assert after[address][0] != before[address][0], address
     assert "A. Renamed" in after[a.topics.get().get_absolute_url()][2].decode()
     for address in others:  # B's claim, claimant and topic show nothing of A
@@ -177,8 +179,9 @@ def test_work_readers_cannot_see_changes_no_public_etag_or_date(client):
     EvidenceFactory(claim=draft, source=published.evidence.get().source)
     draft.topics.add(*published.topics.all(), TopicFactory())
     rerate(draft)
-    # Editors' notes on the published claim and its evidence; a user account.
-    Claim.objects.filter(pk=published.pk).update(editor_note="Check the second source again.")
+    # Editors' notes on the published claim (saved as the admin saves) and its evidence.
+    published.editor_note = "Check the second source again."
+    published.save()
     Evidence.objects.filter(claim=published).update(note="Ask the ministry.")
     get_user_model().objects.create_user("new-editor")
     after = keys_now()
@@ -186,6 +189,11 @@ def test_work_readers_cannot_see_changes_no_public_etag_or_date(client):
     shown = {key for a in addresses for key in before[a, "keys"].split()}
     assert not moved & shown  # a new topic's own key may move: no public page shows it
     assert public_validators(client, addresses) == before
+    # Rendered afresh, no page tells when the editors worked (no "updated" date moved).
+    cache.clear()
+    local_pages.clear()
+    fresh = public_validators(client, addresses)
+    assert {a: as_shown(fresh[a]) for a in addresses} == {a: as_shown(before[a]) for a in addresses}
 
 
 def test_a_withdrawal_is_gone_from_every_page_and_feed_on_the_next_request(client):
@@ -422,6 +430,36 @@ def test_writes_behind_the_orms_back_touch_the_keys_of_what_they_change():
     } <= moved
     assert not {k for k in moved if k.startswith("claimant:")} - {f"claimant:{claim.claimant_id}"}
     assert "ratings" not in moved
+
+
+def test_only_a_change_readers_can_see_moves_a_claims_public_date():
+    claim = published_claim()
+    Claim.objects.filter(pk=claim.pk).update(
+        public_updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
+
+    def public_date():
+        return Claim.objects.values_list("public_updated_at", flat=True).get(pk=claim.pk)
+
+    dated = public_date()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE claims_claim SET editor_note = 'night shift' WHERE id = %s", [claim.pk]
+        )
+    assert public_date() == dated
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_claim SET summary = 'Sharper.' WHERE id = %s", [claim.pk])
+    assert public_date() > dated
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite trusts the writer")
+def test_raw_sql_cannot_date_a_change_that_did_not_happen():
+    claim = published_claim()
+    dated = Claim.objects.values_list("public_updated_at", flat=True).get(pk=claim.pk)
+    Claim.objects.filter(pk=claim.pk).update(
+        public_updated_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC), editor_note="x"
+    )
+    assert Claim.objects.values_list("public_updated_at", flat=True).get(pk=claim.pk) == dated
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL defers to commit")

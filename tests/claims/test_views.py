@@ -110,10 +110,18 @@ def test_search_finds_claims_by_words_in_the_quote(client, demo):
     assert slugs == ["gerald-darmanin-facial-recognition"]
 
 
-def test_sorting_by_recently_updated(client, demo):
-    response = client.get(reverse("claims:claim_list"), {"sort": "-updated"})
-    claims = list(response.context["object_list"])
-    assert claims == sorted(claims, key=lambda c: c.updated_at, reverse=True)
+def test_sorting_by_recently_updated_follows_the_changes_readers_saw(client):
+    def order():
+        response = client.get(reverse("claims:claim_list"), {"sort": "-updated"})
+        return [c.pk for c in response.context["object_list"]]
+
+    older, newer = published_claim(), published_claim()
+    older.editor_note = "Checked again at night."  # not an update readers saw
+    older.save()
+    assert order() == [newer.pk, older.pk]
+    older.summary = "A sharper summary."
+    older.save()
+    assert order() == [older.pk, newer.pk]
 
 
 def test_list_paginates_and_keeps_the_filters_in_page_links(client):
