@@ -118,3 +118,7 @@ def reseed_migration_data() -> None:
 def migration_data():
     """For transactional tests: the rows data migrations seed, back after earlier flushes."""
     reseed_migration_data()
+
+
+# A web site on loopback for the evidence vault's tests (tests/loopback.py).
+from tests.loopback import other_site, site, site_v6  # noqa: E402, F401

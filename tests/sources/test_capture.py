@@ -14,8 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 from sources.capture.services import source_capture
 from sources.models import Capture
 from tests.factories import SourceFactory
-
-from .conftest import Page, article, huge, never_answers, redirect_to, trickles
+from tests.loopback import Page, article, huge, never_answers, redirect_to, trickles
 
 pytestmark = pytest.mark.django_db
 

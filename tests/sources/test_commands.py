@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from sources.capture.services import source_capture, sources_due
 from tests.factories import SourceFactory
-
-from .conftest import Page, article
+from tests.loopback import Page, article
 
 pytestmark = pytest.mark.django_db
 

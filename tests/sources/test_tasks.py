@@ -8,8 +8,7 @@ from claims.services import evidence_add_by_url
 from sources.capture.tasks import capture_pending, capture_source
 from sources.models import Capture
 from tests.factories import ClaimFactory, SourceFactory, member
-
-from .conftest import Page, article
+from tests.loopback import Page, article
 
 pytestmark = pytest.mark.django_db
 
