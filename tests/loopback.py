@@ -168,7 +168,7 @@ deployed in several departments, and that agents were trained to use its feature
 protection law, and that the authority in charge should open a control procedure.</p>
 </article>
 <footer>Copyright Disclose</footer>
-<script>document.body.innerHTML = "SCRIPT RAN";</script>
+<script>document.body.innerHTML = "SCRIPT RAN"; alert("captured script");</script>
 </body></html>
 """
 

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -193,3 +194,47 @@ def sources_due(now: datetime.datetime | None = None) -> QuerySet:
         )
         .order_by("pk")
     )
+
+
+@dataclass(frozen=True)
+class ArchiveState:
+    """What readers are told of a source's archive: when it was last seen (and the capture
+    that saw it: our archived copy), and whether it has vanished since."""
+
+    source_id: int
+    seen_id: int | None
+    seen_at: datetime.datetime | None
+    vanished_at: datetime.datetime | None
+
+    @property
+    def vanished(self) -> bool:
+        return self.vanished_at is not None
+
+
+def archive_states(source_ids) -> dict[int, ArchiveState]:
+    """The archive state of each source of `source_ids`, in one query."""
+    ids = list(dict.fromkeys(source_ids))
+    if not ids:
+        return {}
+    captures = Capture.objects.filter(source=OuterRef("pk")).order_by("-fetched_at", "-id")
+    seen = captures.successful()
+    rows = (
+        Source.objects.filter(pk__in=ids)
+        .annotate(
+            seen_id=Subquery(seen.values("id")[:1]),
+            seen_at=Subquery(seen.values("fetched_at")[:1]),
+            last_outcome=Subquery(
+                captures.filter(outcome__in=[*Capture.SEEN, *Capture.GONE]).values("outcome")[:1]
+            ),
+            vanished_at=Subquery(
+                captures.filter(outcome=Capture.Outcome.VANISHED).values("fetched_at")[:1]
+            ),
+        )
+        .values_list("pk", "seen_id", "seen_at", "last_outcome", "vanished_at")
+    )
+    states = {}
+    for pk, seen_id, seen_at, last, vanished_at in rows:
+        # Vanished: still gone now, and it vanished after it was last seen.
+        gone = last in Capture.GONE and vanished_at and (seen_at is None or vanished_at > seen_at)
+        states[pk] = ArchiveState(pk, seen_id, seen_at, vanished_at if gone else None)
+    return states
