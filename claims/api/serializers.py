@@ -142,7 +142,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         archive = self.context.get("archives", {}).get(obj.source_id)
         return archive if archive is not None and archive.seen_id else None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_archived_at(self, obj) -> str | None:
         archive = self._archive(obj)
         if archive is None:
