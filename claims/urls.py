@@ -33,12 +33,12 @@ urlpatterns = [
     path("claimants/", public_page(views.ClaimantListView.as_view(), CLAIMS), name="claimant_list"),
     path(
         "claimants/<slug:slug>/",
-        public_page(views.ClaimantDetailView.as_view(), CLAIMS, RATINGS),
+        public_page(views.ClaimantDetailView.as_view(), RATINGS),
         name="claimant_detail",
     ),
     path(
         "topics/<slug:slug>/",
-        public_page(views.TopicDetailView.as_view(), CLAIMS, RATINGS),
+        public_page(views.TopicDetailView.as_view(), RATINGS),
         name="topic_detail",
     ),
     path(

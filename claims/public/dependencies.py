@@ -96,6 +96,14 @@ RULES: dict[str, Table] = {
     "claims_claim": Table(
         (
             Touch(("'claim:' || r.id", f"'{CLAIMS}'", f"'{CHANGES}'"), CLAIM_ON_RECORD),
+            # Its claimant's page and its topics' pages list it: they depend on their own key,
+            # not on every claim (`claims`), so one claim's change leaves the others' alone.
+            Touch(("'claimant:' || r.claimant_id",), CLAIM_ON_RECORD),
+            Touch(
+                ("'topic:' || t.topic_id",),
+                CLAIM_ON_RECORD,
+                "JOIN claims_claim_topics t ON t.claim_id = r.id",
+            ),
             # A linked claim's page shows this one once both are published.
             Touch(
                 ("'claim:' || l.from_claim_id",),
@@ -130,6 +138,13 @@ RULES: dict[str, Table] = {
     "claims_claimant": Table(
         (
             _object("claimant"),
+            # The cards on a topic's page name each claim's claimant.
+            Touch(
+                ("'topic:' || t.topic_id",),
+                "c.publication_state = 'published'",
+                "JOIN claims_claim c ON c.claimant_id = r.id "
+                "JOIN claims_claim_topics t ON t.claim_id = c.id",
+            ),
             # Withdrawn claims stay in the feed's news of their withdrawal.
             Touch(
                 (f"'{CLAIMS}'", f"'{CHANGES}'"),

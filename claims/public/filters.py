@@ -14,7 +14,7 @@ from ..models import Claim, Claimant, Rating, Topic
 from ..search import MAX_QUERY_LENGTH
 from ..selectors import reachable
 from .caching import cached
-from .dependencies import CLAIMS
+from .dependencies import CLAIMS, RATINGS
 
 
 def published_languages() -> list[str]:
@@ -39,6 +39,11 @@ def public_topics() -> list[tuple[str, str]]:
         lambda: list(reachable(Topic).order_by("name").values_list("slug", "name")),
         CLAIMS,
     )
+
+
+def rating_scale() -> list[Rating]:
+    """The ratings in the scale's order; read again only when a rating changes."""
+    return cached("rating-scale", lambda: list(Rating.objects.all()), RATINGS)
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -113,12 +118,17 @@ class ClaimFilter(django_filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            topic = super().form.fields["topic"]
-            # A value is checked against reachable(Topic) (one indexed query); the select's
-            # options come from the cache instead of a query over every topic's claims on each
-            # request, read once per form and only if it is rendered (never for JSON).
+            fields = super().form.fields
+            topic, rating = fields["topic"], fields["rating"]
+            # A value is checked against reachable(Topic) (one indexed query); the selects'
+            # options come from the cache instead of a query over every topic's claims (and a
+            # server-side cursor over the ratings) on each request, read once per form and
+            # only if it is rendered (never for JSON).
             topic.widget.choices = functools.cache(
                 lambda: [("", topic.empty_label), *public_topics()]
+            )
+            rating.widget.choices = functools.cache(
+                lambda: [("", rating.empty_label), *((r.slug, str(r)) for r in rating_scale())]
             )
         return super().form
 

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection, connections
 from django.urls import reverse
 from simple_history.models import HistoricalChanges
@@ -127,6 +128,39 @@ def public_validators(client, addresses) -> dict:
         answers[address] = (response.get("ETag"), response.get("Last-Modified"), response.content)
         answers[address, "keys"] = response.get("Surrogate-Key", "")
     return answers
+
+
+def shown(answer) -> bytes:
+    content = answer[2]
+    if content.startswith(b"<?xml") and b"<entry>" not in content:
+        # A feed with no entries says it was updated when it was rendered.
+        content = re.sub(rb"<updated>[^<]*</updated>", b"", content)
+    return content
+
+
+def test_a_change_gives_a_new_etag_to_every_page_it_alters_and_to_no_other_claimants(client):
+    a, b = published_claim(), published_claim()
+    a.topics.add(TopicFactory())
+    b.topics.add(TopicFactory())
+    others = [b.get_absolute_url(), b.claimant.get_absolute_url()]
+    others.append(b.topics.get().get_absolute_url())
+    addresses = sorted({*public_addresses(client), *others})
+    before = public_validators(client, addresses)
+    rerate(a)
+    a.claimant.name = "A. Renamed"
+    a.claimant.save()
+    after = public_validators(client, addresses)
+    cache.clear()
+    local_pages.clear()
+    fresh = public_validators(client, addresses)
+    for address in addresses:
+        # Whatever the change altered is altered at once: no page kept from before it.
+        assert shown(after[address]) == shown(fresh[address]), address
+        if shown(fresh[address]) != shown(before[address]) and before[address][0]:  # API: none
+            assert after[address][0] != before[address][0], address
+    assert "A. Renamed" in after[a.topics.get().get_absolute_url()][2].decode()
+    for address in others:  # B's claim, claimant and topic show nothing of A
+        assert after[address][0] == before[address][0], address
 
 
 def test_work_readers_cannot_see_changes_no_public_etag_or_date(client):
@@ -380,12 +414,14 @@ def test_writes_behind_the_orms_back_touch_the_keys_of_what_they_change():
     source = other.evidence.get().source_id
     assert {
         f"claim:{claim.pk}",
+        f"claimant:{claim.claimant_id}",  # its page lists the claim
         "claims",
         f"claim:{other.pk}",
         f"source:{source}",
         "cited",
     } <= moved
-    assert not {k for k in moved if k.startswith("claimant:") or k == "ratings"}
+    assert not {k for k in moved if k.startswith("claimant:")} - {f"claimant:{claim.claimant_id}"}
+    assert "ratings" not in moved
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL defers to commit")
