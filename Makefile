@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help install demo test lint format migrate serve clean messages bench backup restore
 
 help:
-	@echo "make demo    install, migrate, load the demo case and serve it on http://127.0.0.1:$(PORT)"
+	@echo "make demo    install, migrate, load the demo case and serve it on http://127.0.0.1:$(PORT) (with a capture worker)"
 	@echo "make test    install and run the whole test suite (DATABASE_URL honoured; SQLite if unset)"
 	@echo "make lint    ruff check and format check"
 	@echo "make serve   production server (gunicorn) on 127.0.0.1:$(PORT)"
@@ -47,6 +47,10 @@ demo: install
 	DEBUG=1 $(BIN)/python manage.py load_demo --accounts
 	@echo "site:  http://127.0.0.1:$(PORT)/"
 	@echo "admin: http://127.0.0.1:$(PORT)/admin/"
+	@echo "worker: captures cited sources in the background (manage.py db_worker)"
+	@# The worker beside the server; Ctrl-C (or the server stopping) stops both.
+	@DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -13,7 +13,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sources.models import Investigation, InvestigationUpdate, Source, http_url
+from sources.models import Capture, Investigation, InvestigationUpdate, Source, http_url
 from sources.validators import not_in_future
 
 
@@ -183,8 +183,9 @@ class ClaimQuerySet(models.QuerySet):
     def needs_rereview(self) -> "ClaimQuerySet":
         """Rated claims whose evidence or investigations moved after their last status change.
 
-        Evidence added or edited, or an update recorded on one of the claim's investigations,
-        later than the claim's latest status change (a "reviewed, no change" entry counts).
+        Evidence added or edited, an update recorded on one of the claim's investigations, or
+        a capture finding that a cited source vanished or that its text changed, later than
+        the claim's latest status change (a "reviewed, no change" entry counts).
         """
         last_change = StatusChange.objects.filter(claim=models.OuterRef("pk")).order_by(
             "-created_at"
@@ -199,7 +200,15 @@ class ClaimQuerySet(models.QuerySet):
             investigation__claims=models.OuterRef("pk"),
             created_at__gt=models.OuterRef("last_change_at"),
         )
-        return rated.filter(models.Exists(newer_evidence) | models.Exists(newer_update))
+        source_alert = Capture.objects.alerts().filter(
+            source__evidence__claim=models.OuterRef("pk"),
+            fetched_at__gt=models.OuterRef("last_change_at"),
+        )
+        return rated.filter(
+            models.Exists(newer_evidence)
+            | models.Exists(newer_update)
+            | models.Exists(source_alert)
+        )
 
     def for_cards(self) -> "ClaimQuerySet":
         """What a list of claims shows: claimant and rating in the same query."""

@@ -47,6 +47,11 @@ urlpatterns = [
         name="source_detail",
     ),
     path(
+        "sources/<int:source_pk>/captures/<int:pk>/",
+        public_page(views.CaptureDetailView.as_view(), CITED),
+        name="capture_detail",
+    ),
+    path(
         "investigations/<slug:slug>/",
         public_page(views.InvestigationDetailView.as_view(), CLAIMS, CITED, RATINGS),
         name="investigation_detail",
@@ -75,6 +80,12 @@ urlpatterns = [
 
 resources = [
     path("ratings.css", public_page(views.rating_css, RATINGS), name="rating_css"),
+    # Language-independent, and never cached whole: WARC files run to megabytes.
+    path(
+        "sources/<int:source_pk>/captures/<int:pk>.warc.gz",
+        views.capture_warc,
+        name="capture_warc",
+    ),
     path(
         "claimreview.json",
         public_page(views.claimreview_feed, CLAIMS, RATINGS),

@@ -7,6 +7,7 @@ every variable.
 
 import datetime
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "sources",
     "claims",
 ]
@@ -208,6 +211,9 @@ ABSOLUTE_URL_OVERRIDES = {
     "sources.investigation": lambda inv: reverse(
         "claims:investigation_detail", kwargs={"slug": inv.slug}
     ),
+    "sources.capture": lambda capture: reverse(
+        "claims:capture_detail", kwargs={"source_pk": capture.source_id, "pk": capture.pk}
+    ),
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -232,8 +238,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The evidence vault's bodies and WARC files (sources/capture/): a folder under MEDIA_ROOT
+    # by default, any Django storage (django-storages' S3, say: docs/deploy.md) by setting.
+    # Never served by the app: readers download a WARC through its capture's page.
+    "captures": {
+        "BACKEND": os.environ.get(
+            "CAPTURE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("CAPTURE_STORAGE_OPTIONS") or "null")
+        or {"location": str(MEDIA_ROOT / "captures")},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -376,3 +393,33 @@ SPECTACULAR_SETTINGS = {
         "factcheck.openapi.add_error_responses",
     ],
 }
+
+# -- The evidence vault (sources/capture/) --------------------------------------------------------
+# Background work: Django's tasks framework (django-tasks), stored in the database by default
+# (zero set-up: `manage.py db_worker` runs them; `make demo` starts one). TASKS_BACKEND names
+# another backend (the test run uses the dummy one: nothing runs unless a test runs it).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Fetching a cited document safely: loopback, private, link-local, multicast, reserved and
+# IPv4-mapped addresses are refused unless a network listed here (comma-separated CIDRs)
+# holds them, for tests and intranets.
+CAPTURE_ALLOWED_NETWORKS = env_list("CAPTURE_ALLOWED_NETWORKS")
+CAPTURE_TIMEOUT_SECONDS = float(os.environ.get("CAPTURE_TIMEOUT_SECONDS", "20"))
+CAPTURE_MAX_BYTES = int(os.environ.get("CAPTURE_MAX_BYTES", str(20 * 2**20)))
+CAPTURE_MAX_REDIRECTS = int(os.environ.get("CAPTURE_MAX_REDIRECTS", "5"))
+# At least this long between two requests to one host, within one process.
+CAPTURE_HOST_INTERVAL_SECONDS = float(os.environ.get("CAPTURE_HOST_INTERVAL_SECONDS", "1"))
+# `check_links` fetches again a source whose latest capture is this many days old.
+CAPTURE_RECHECK_DAYS = float(os.environ.get("CAPTURE_RECHECK_DAYS", "30"))
+# …and sooner, this many hours, when it was last found gone or failing.
+CAPTURE_RETRY_HOURS = float(os.environ.get("CAPTURE_RETRY_HOURS", "24"))
+# After this many tries in a row finding it gone (404/410, no such host, nothing listening),
+# a source has vanished and the claims citing it go to re-review.
+CAPTURE_VANISH_AFTER = int(os.environ.get("CAPTURE_VANISH_AFTER", "3"))
+CAPTURE_USER_AGENT = os.environ.get(
+    "CAPTURE_USER_AGENT", f"factcheck-evidence-vault/1 ({SITE_NAME}; archiving cited sources)"
+)

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class SourcesConfig(AppConfig):
     name = "sources"
     verbose_name = _("Sources and investigations")
+
+    def ready(self):
+        from .capture import signals  # noqa: F401 - connects the receivers

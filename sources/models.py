@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -125,6 +126,14 @@ class Source(models.Model):
     def save(self, *args, **kwargs):
         self.normalised_url = normalise_url(self.url)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        source = super().from_db(db, field_names, values)
+        # What the address was when read: a save that changes it asks for a new capture
+        # (sources/capture/signals.py).
+        source.stored_url = source.__dict__.get("url")
+        return source
 
     def clean(self):
         # Forms leave the non-editable normalised_url out of constraint checks: check here so
@@ -253,3 +262,119 @@ class InvestigationUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.investigation}: {self.happened_on:%Y-%m-%d}"
+
+
+class CaptureQuerySet(models.QuerySet):
+    def successful(self) -> "CaptureQuerySet":
+        """Captures that reached the document: what "seen on DATE" reads."""
+        return self.filter(outcome__in=Capture.SEEN)
+
+    def with_body(self) -> "CaptureQuerySet":
+        """Captures that stored a body of their own (and its text): archived copies."""
+        return self.filter(outcome__in=Capture.HOLDS_BODY)
+
+    def alerts(self) -> "CaptureQuerySet":
+        """Captures that should send the claims citing their source to re-review."""
+        return self.filter(outcome__in=[Capture.Outcome.CHANGED, Capture.Outcome.VANISHED])
+
+
+class Capture(models.Model):
+    """One attempt to fetch a source's document, whatever came of it. Append-only: a later
+    check is a new capture, so what we saw on any day stays on the record (a trigger refuses
+    UPDATE and DELETE on PostgreSQL; on SQLite a trigger refuses UPDATE and the model both)."""
+
+    class Outcome(models.TextChoices):
+        CAPTURED = "captured", _("Captured")
+        CHANGED = "changed", _("Text changed")
+        UNCHANGED = "unchanged", _("Unchanged")
+        NOT_MODIFIED = "not_modified", _("Not modified (304)")
+        MISSING = "missing", _("Not found")
+        VANISHED = "vanished", _("Vanished")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    # The document answered: it was seen that day.
+    SEEN = (Outcome.CAPTURED, Outcome.CHANGED, Outcome.UNCHANGED, Outcome.NOT_MODIFIED)
+    # A new body was stored, with its text: an archived copy of its own.
+    HOLDS_BODY = (Outcome.CAPTURED, Outcome.CHANGED)
+    # The document is not there (404/410, its host gone, nothing listening).
+    GONE = (Outcome.MISSING, Outcome.VANISHED)
+
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="captures"
+    )
+    requested_url = models.CharField(_("requested address"), max_length=2000)
+    final_url = models.CharField(_("final address"), max_length=2000, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"), default=timezone.now, db_index=False)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome)
+    reason = models.TextField(_("reason"), blank=True)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    size = models.BigIntegerField(_("size in bytes"), null=True, blank=True)
+    # SHA-256 of the body: it also names the stored file (bodies/ab/abcd…), so identical
+    # bodies are stored once.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    warc_name = models.CharField(_("WARC file"), max_length=300, blank=True)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    main_text = models.TextField(_("main text"), blank=True)
+    title = models.CharField(_("title found"), max_length=500, blank=True)
+    publisher_name = models.CharField(_("publisher found"), max_length=200, blank=True)
+    published_on = models.DateField(_("published date found"), null=True, blank=True)
+    text_changed = models.BooleanField(_("text changed"), default=False)
+    # The latest capture before this one that stored a body: what an unchanged capture shows,
+    # what a changed one is compared with.
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("previous copy"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    objects = CaptureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "-fetched_at", "-id"]
+        get_latest_by = ["fetched_at", "id"]
+        verbose_name = _("capture")
+        verbose_name_plural = _("captures")
+        indexes = [
+            models.Index(fields=["source", "-fetched_at", "-id"], name="capture_latest_idx"),
+            models.Index(
+                fields=["fetched_at"],
+                condition=Q(outcome__in=["changed", "vanished"]),
+                name="capture_alert_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome__in=["captured", "changed"]) | ~Q(sha256=""),
+                name="capture_body_has_hash",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.get_outcome_display()} ({self.fetched_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("Captures are append-only; fetch again for a new one."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Captures are append-only and cannot be deleted."))
+
+    @property
+    def copy(self) -> "Capture | None":
+        """The capture whose stored body and text this one shows."""
+        if self.outcome in self.HOLDS_BODY:
+            return self
+        if self.outcome in (self.Outcome.UNCHANGED, self.Outcome.NOT_MODIFIED):
+            return self.previous
+        return None
+
+    @property
+    def body_name(self) -> str:
+        return f"bodies/{self.sha256[:2]}/{self.sha256}" if self.sha256 else ""

@@ -3,8 +3,9 @@
 import datetime
 
 from django.db import transaction
+from django.utils.text import slugify
 
-from .models import Investigation, InvestigationUpdate, Source
+from .models import Investigation, InvestigationUpdate, Publisher, Source
 
 
 def investigation_state_sync(*, investigation: Investigation) -> Investigation:
@@ -42,3 +43,29 @@ def investigation_update_record(
     update.save()
     investigation_state_sync(investigation=investigation)
     return update
+
+
+# What a capture found that a source can take: the capture's field, the source's.
+FOUND_FIELDS = {"title": "title", "published_on": "published_on", "publisher": "publisher_name"}
+
+
+@transaction.atomic
+def source_metadata_apply(*, source: Source, capture, fields: set[str]) -> Source:
+    """Give `source` what `capture` found of `fields` (title, published_on, publisher). A
+    publisher is matched by name, or created."""
+    if "title" in fields and capture.title:
+        source.title = capture.title[:500]
+    if "published_on" in fields and capture.published_on:
+        source.published_on = capture.published_on
+    if "publisher" in fields and capture.publisher_name:
+        name = capture.publisher_name[:200]
+        publisher = Publisher.objects.filter(name__iexact=name).first()
+        if publisher is None:
+            slug = slugify(name)[:180] or "publisher"
+            if Publisher.objects.filter(slug=slug).exists():
+                slug = f"{slug}-{Publisher.objects.count() + 1}"
+            publisher = Publisher.objects.create(name=name, slug=slug)
+        source.publisher = publisher
+    source.full_clean()
+    source.save()
+    return source

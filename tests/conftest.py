@@ -69,11 +69,16 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _plain_static_storage(settings, tmp_path):
     # Production hashes static files at collectstatic time; tests render templates without it.
+    # Captured bodies and WARC files go to the test's own folder.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "captures": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "captures")},
+        },
     }
 
 
@@ -113,3 +118,7 @@ def reseed_migration_data() -> None:
 def migration_data():
     """For transactional tests: the rows data migrations seed, back after earlier flushes."""
     reseed_migration_data()
+
+
+# A web site on loopback for the evidence vault's tests (tests/loopback.py).
+from tests.loopback import other_site, site, site_v6  # noqa: E402, F401

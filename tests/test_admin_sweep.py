@@ -163,6 +163,8 @@ def values_for(param: str, model, obj) -> list[str]:
         return sorted({m._meta.app_label for m in admin.site._registry})
     if param == "content_type_id":
         return []
+    if param == "source_id":  # a claim's evidence: what a capture found of its source
+        return [str(e.source_id) for e in obj.evidence.all()[:3]]
     pytest.fail(f"the sweep has no values for URL parameter {param!r}: teach values_for()")
 
 

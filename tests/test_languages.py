@@ -15,6 +15,7 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils.translation import get_language_from_path
 
 from claims.models import Claim
+from sources.models import Capture
 from tests.factories import url_in
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,17 @@ def arguments(db) -> dict[str, dict]:
     """What each page's address needs, from the demo case; a page missing here fails."""
     call_command("load_demo", verbosity=0)
     claim = Claim.objects.get(slug="gerald-darmanin-facial-recognition")
+    source = claim.evidence.first().source
+    capture = Capture.objects.create(
+        source=source,
+        requested_url=source.url,
+        outcome=Capture.Outcome.CAPTURED,
+        status_code=200,
+        sha256="0" * 64,
+        main_text="What the document said.",
+    )
     return {
+        "claims:capture_detail": {"source_pk": source.pk, "pk": capture.pk},
         "claims:claim_short": {"pk": claim.pk},
         "claims:claim_detail": {"pk": claim.pk, "slug": claim.slug},
         "claims:claimant_detail": {"slug": claim.claimant.slug},

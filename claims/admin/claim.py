@@ -20,6 +20,7 @@ from ..services import (
 from ..similar import similar_claims
 from .forms import ClaimAdminForm
 from .records import rating_badge
+from .vault import EvidenceVaultViews, alert_text, archive_summary, diff_html, source_alerts
 from .workflow import PUBLICATION_ACTIONS, ClaimActions, ClaimWorkflowViews
 
 
@@ -33,7 +34,12 @@ class EvidenceInline(admin.StackedInline):
     model = Evidence
     extra = 0
     autocomplete_fields = ["source"]
-    fields = [("source", "stance"), "excerpt", "note"]
+    fields = [("source", "stance"), "excerpt", "note", "archived"]
+    readonly_fields = ["archived"]
+
+    @admin.display(description=_("archived copy"))
+    def archived(self, obj):
+        return archive_summary(obj)
 
 
 class StatusHistoryInline(admin.TabularInline):
@@ -87,7 +93,7 @@ class NeedsRereviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ClaimWorkflowViews, ClaimActions, SimpleHistoryAdmin):
+class ClaimAdmin(EvidenceVaultViews, ClaimWorkflowViews, ClaimActions, SimpleHistoryAdmin):
     form = ClaimAdminForm
     view_on_site = False  # the object tools link only published claims to the site
     list_display = [
@@ -246,6 +252,11 @@ class ClaimAdmin(ClaimWorkflowViews, ClaimActions, SimpleHistoryAdmin):
                 name="claims_claim_evidence_by_url",
             ),
             path(
+                "<int:object_id>/evidence-by-url/<int:source_id>/found/",
+                view(self.source_found_view),
+                name="claims_claim_source_found",
+            ),
+            path(
                 "<int:object_id>/workflow/<str:action>/",
                 view(self.workflow_view),
                 name="claims_claim_workflow",
@@ -265,6 +276,10 @@ class ClaimAdmin(ClaimWorkflowViews, ClaimActions, SimpleHistoryAdmin):
                 "can_rate": "status" in actions,
                 "can_confirm": "reviewed" in actions,
                 "needs_rereview": Claim.objects.needs_rereview().filter(pk=claim.pk).exists(),
+                "source_alerts": [
+                    {"text": alert_text(capture), "diff": diff_html(capture)}
+                    for capture in source_alerts(claim)
+                ],
                 "can_add_evidence": request.user.has_perm("claims.add_evidence"),
             }
         return super().change_view(

@@ -119,6 +119,10 @@ class ClaimWorkflowViews:
                 else:
                     note = _("Existing source reused: %(source)s.")
                 messages.success(request, note % {"source": evidence.source})
+                if created:
+                    # It is captured in the background; its page's own title, publisher and
+                    # date are offered there.
+                    return redirect("admin:claims_claim_source_found", claim.pk, evidence.source_id)
                 return redirect("admin:claims_claim_change", claim.pk)
         return self._render(
             request, "evidence_by_url.html", claim, _("Add evidence by URL"), form=form

@@ -1,12 +1,15 @@
 """The API's serializers: each lists its fields, so no editor note, internal field or user
 account can slip out."""
 
+import datetime
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sources.models import Investigation, InvestigationUpdate, Publisher, Source
 
+from ..claimreview.export import default_language_capture_url
 from ..models import (
     Appearance,
     Claim,
@@ -123,11 +126,33 @@ class AppearanceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    """`archived_at` (schema.org's archivedAt) is our archived copy of the document, `seen_at`
+    when it was last seen; from the view's `archives` (archive_states of the claim's
+    sources)."""
+
     source = SourceSerializer(read_only=True)
+    archived_at = serializers.SerializerMethodField()
+    seen_at = serializers.SerializerMethodField()
 
     class Meta:
         model = Evidence
-        fields = ["stance", "excerpt", "source"]  # never the editor's note
+        fields = ["stance", "excerpt", "source", "archived_at", "seen_at"]  # never the note
+
+    def _archive(self, obj):
+        archive = self.context.get("archives", {}).get(obj.source_id)
+        return archive if archive is not None and archive.seen_id else None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_archived_at(self, obj) -> str | None:
+        archive = self._archive(obj)
+        if archive is None:
+            return None
+        path = default_language_capture_url(obj.source_id, archive.seen_id)
+        return self.context["request"].build_absolute_uri(path)
+
+    def get_seen_at(self, obj) -> datetime.datetime | None:
+        archive = self._archive(obj)
+        return archive.seen_at if archive is not None else None
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from sources.capture.services import archive_states
 from sources.models import Investigation, InvestigationUpdate, Source
 
 from ..models import (
@@ -99,6 +100,14 @@ class ClaimViewSet(CachedMixin, viewsets.ReadOnlyModelViewSet):
 
     def object_keys(self, obj):
         return claim_page_keys(obj)
+
+    def get_object(self):
+        claim = super().get_object()
+        self.archives = archive_states(e.source_id for e in claim.evidence.all())
+        return claim
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "archives": getattr(self, "archives", {})}
 
     def get_queryset(self):
         if self.action == "retrieve":

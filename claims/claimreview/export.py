@@ -4,8 +4,12 @@ import json
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import override
+
+from sources.capture.services import archive_states
 
 from ..models import Claim, Rating, default_language_url
+from ..public.caching import depends_on
 from ..selectors import claim_detail_queryset
 
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -16,7 +20,9 @@ def rating_bounds() -> tuple[int, int]:
     return (min(ordinals), max(ordinals)) if ordinals else (1, 1)
 
 
-def claim_review(claim: Claim, *, base_url: str, bounds: tuple[int, int]) -> dict | None:
+def claim_review(
+    claim: Claim, *, base_url: str, bounds: tuple[int, int], archives: dict | None = None
+) -> dict | None:
     """The ClaimReview object, or None when the claim is not public or has no final verdict.
 
     `base_url` is the site's scheme and host ("https://factcheck.example.org"); `bounds` the
@@ -54,6 +60,7 @@ def claim_review(claim: Claim, *, base_url: str, bounds: tuple[int, int]) -> dic
         item["appearance"] = appearances
         item["firstAppearance"] = appearances[0]
     worst, best = bounds
+    citations = evidence_citations(claim, base_url=base_url, archives=archives or {})
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -70,7 +77,32 @@ def claim_review(claim: Claim, *, base_url: str, bounds: tuple[int, int]) -> dic
         },
         "itemReviewed": item,
         **({"reviewBody": claim.summary} if claim.summary else {}),
+        **({"citation": citations} if citations else {}),
     }
+
+
+def evidence_citations(claim: Claim, *, base_url: str, archives: dict) -> list[dict]:
+    """The documents the review rests on, as schema.org CreativeWorks. `archivedAt` (a
+    CreativeWork's property: where an archived copy of it is) names our archived copy, from
+    `archives` (sources.capture.services.archive_states)."""
+    citations = []
+    for evidence in claim.evidence.all():
+        source = evidence.source
+        work = {"@type": "CreativeWork", "name": source.title}
+        if source.url:
+            work["url"] = source.url
+        archive = archives.get(source.pk)
+        if archive is not None and archive.seen_id:
+            work["archivedAt"] = base_url + default_language_capture_url(source.pk, archive.seen_id)
+        elif source.archive_url:
+            work["archivedAt"] = source.archive_url
+        citations.append(work)
+    return citations
+
+
+def default_language_capture_url(source_pk: int, capture_pk: int) -> str:
+    with override(settings.LANGUAGE_CODE):
+        return reverse("claims:capture_detail", kwargs={"source_pk": source_pk, "pk": capture_pk})
 
 
 def as_script_json(data: dict) -> str:
@@ -86,9 +118,14 @@ def claimreview_datafeed(*, base_url: str) -> dict:
     """
     bounds = rating_bounds()
     elements = []
-    claims = claim_detail_queryset().filter(rating__is_final=True).order_by("published_at", "id")
+    claims = list(
+        claim_detail_queryset().filter(rating__is_final=True).order_by("published_at", "id")
+    )
+    archives = archive_states(e.source_id for claim in claims for e in claim.evidence.all())
+    # The citations show the documents and their archived copies (captures touch these keys).
+    depends_on(*(f"source:{pk}" for pk in archives))
     for claim in claims:
-        review = claim_review(claim, base_url=base_url, bounds=bounds)
+        review = claim_review(claim, base_url=base_url, bounds=bounds, archives=archives)
         if review is None:
             continue
         elements.append(

@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sources.capture.tasks import capture_pending_on_commit
 from sources.models import Publisher, Source
 
 from .. import bulk
@@ -589,6 +590,10 @@ def _sources_create(reviews: list) -> dict[str, int]:
     new = [url for url in sources if url not in source_ids]
     ids = bulk.insert(Source, [sources[url].source_fields() for url in new])
     source_ids.update(zip(new, ids, strict=True))
+    if ids:
+        # COPY bypasses Source.save(): one task captures every new source after the import
+        # commits, instead of thousands of tasks (or fetches) during it.
+        capture_pending_on_commit()
     return source_ids
 
 

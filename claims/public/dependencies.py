@@ -232,6 +232,17 @@ RULES: dict[str, Table] = {
             ),
         )
     ),
+    # A capture ("seen on", an archived copy, a source gone) shows on its source's pages and
+    # on the pages of the claims citing it, which all depend on the source's key.
+    "sources_capture": Table(
+        (
+            Touch(
+                ("'source:' || r.source_id",),
+                "EXISTS (SELECT 1 FROM sources_source s WHERE s.id = r.source_id AND "
+                f"{_source_cited('s')})",
+            ),
+        )
+    ),
 }
 
 

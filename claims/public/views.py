@@ -3,8 +3,8 @@
 import datetime
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -12,7 +12,8 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from sources.models import Investigation, InvestigationUpdate, Source
+from sources.capture.services import archive_states, capture_storage
+from sources.models import Capture, Investigation, InvestigationUpdate, Source
 
 from ..claimreview.export import as_script_json, claim_review, rating_bounds
 from ..models import (
@@ -127,12 +128,17 @@ class ClaimDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         claim = self.object
+        # "Seen on" and our archived copy of each document: one query for all of them.
+        archives = archive_states(e.source_id for e in claim.evidence.all())
+        for evidence in claim.evidence.all():
+            evidence.archive = archives.get(evidence.source_id)
         as_of, bad_as_of = parse_as_of(self.request.GET.get("as_of"))
         state = claim_as_of(claim, as_of)
         review = claim_review(
             claim,
             base_url=self.request.build_absolute_uri("/").rstrip("/"),
             bounds=rating_bounds(),
+            archives=archives,
         )
         links = [(link.get_kind_display(), link.to_claim) for link in claim.links_out.all()]
         links += [(link.get_kind_display(), link.from_claim) for link in claim.links_in.all()]
@@ -210,6 +216,63 @@ class InvestigationDetailView(PublishedOnlyDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         depends_on(*investigation_keys(self.object))
         return super().get_context_data(claims=self.claims.order_by("-said_on", "-id"), **kwargs)
+
+
+class CaptureDetailView(DetailView):
+    """Our archived copy of a cited document: when we saw it, where, its SHA-256 and its main
+    text, and its WARC file to download. Never the captured HTML: it would run a stranger's
+    scripts on our origin."""
+
+    template_name = "sources/capture_detail.html"
+    context_object_name = "capture"
+
+    def get_object(self, queryset=None):
+        capture = public_capture(self.kwargs["source_pk"], self.kwargs["pk"])
+        depends_on(key(capture.source))
+        return capture
+
+    def get_context_data(self, **kwargs):
+        capture = self.object
+        return super().get_context_data(
+            copy=capture.copy,
+            source=capture.source,
+            archive=archive_states([capture.source_id]).get(capture.source_id),
+            **kwargs,
+        )
+
+
+def public_capture(source_pk: int, pk: int) -> Capture:
+    """A capture readers may see: one that reached the document, of a source a published
+    claim cites."""
+    capture = get_object_or_404(
+        Capture.objects.successful().select_related("source", "previous"),
+        pk=pk,
+        source_id=source_pk,
+    )
+    if not is_reachable(capture.source):
+        raise Http404
+    return capture
+
+
+def capture_warc(request, source_pk: int, pk: int):
+    """The capture's WARC file, as a download (never shown by a browser on our origin)."""
+    capture = public_capture(source_pk, pk)
+    if not capture.warc_name:
+        raise Http404
+    storage = capture_storage()
+    try:
+        handle = storage.open(capture.warc_name)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"source-{capture.source_id}-capture-{capture.pk}.warc.gz",
+        content_type="application/warc",
+    )
+    # Belt and braces: should anything render it, it runs nothing.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 class ClaimantListView(ListView):

@@ -1032,3 +1032,20 @@ def test_a_rerating_on_the_review_date_is_a_public_change(tmp_path, client, chie
     assert claim.rating.slug == "true"
     history = client.get(f"/api/claims/{claim.pk}/").json()["status_history"]
     assert [c["to_rating"] for c in history][-1] == "true"
+
+
+def test_an_import_asks_for_one_capture_of_all_its_new_sources_and_fetches_nothing(
+    django_capture_on_commit_callbacks,
+):
+    from django_tasks import default_task_backend
+
+    from sources.models import Capture
+
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import("messy.json", "feed.json")
+    names = [result.task.name for result in default_task_backend.results]
+    default_task_backend.clear()
+    assert Source.objects.count() > 1
+    assert set(names) == {"capture_pending"}  # never one task per source
+    assert Capture.objects.count() == 0
