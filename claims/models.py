@@ -326,8 +326,9 @@ class Claim(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # What readers are told of updates (the API, the sitemap, ClaimReview's dateModified, the
-    # "recently updated" order): a database trigger moves it only when a column readers see
-    # changes (claims/public/triggers.py), so an editors' note saved at night never shows.
+    # "recently updated" order): the time the claim's page last changed, set by a database
+    # trigger when its key moves (claims/public/triggers.py), so an editors' note saved at
+    # night never shows, and new evidence or topics do.
     public_updated_at = models.DateTimeField(_("last public change"), null=True, editable=False)
     # Derived by claims/search.py after each save; only PostgreSQL fills it.
     search_vector = SearchVectorField(null=True, editable=False)

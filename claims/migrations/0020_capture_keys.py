@@ -21,6 +21,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0018_claimant_topic_keys"), ("sources", "0006_captures")]
+    dependencies = [("claims", "0019_claim_public_updated"), ("sources", "0006_captures")]
 
     operations = [migrations.RunPython(install, uninstall)]

@@ -76,7 +76,7 @@ def key_versions(keys: tuple[str, ...]) -> tuple[tuple[int, ...], float]:
 def _read_keys(connection, keys):
     # Raw SQL: the ORM would cost more than the round trip, on every request.
     if connection.vendor == "postgresql":
-        return _read_keys_prepared(connection, list(keys))
+        return _read_keys_bound(connection, list(keys))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT key, version, changed_at FROM claims_publickey WHERE key IN "
@@ -92,11 +92,12 @@ KEYS_SQL = (
 )
 
 
-def _read_keys_prepared(connection, keys: list[str]):
-    """On PostgreSQL, one statement prepared once per connection, with the keys bound as one
-    string (keys hold no spaces; a string costs less to send than an array): the server
-    neither parses nor plans it again, whatever the number of keys (Django's cursors bind on
-    the client, so each distinct list of keys would be a new query to plan)."""
+def _read_keys_bound(connection, keys: list[str]):
+    """On PostgreSQL, one query text whatever the keys, with the keys bound on the server as
+    one string (keys hold no spaces; a string costs less to send than an array), through a
+    cursor kept on the connection. Not a prepared statement: Django leaves psycopg's
+    prepare_threshold at None, and a statement a pooler (PgBouncer in transaction mode) lost
+    would fail every later hit on that connection."""
     connection.ensure_connection()
     raw = connection.connection
     # Kept on the connection: a psycopg cursor costs more to make than the read itself.
@@ -105,7 +106,7 @@ def _read_keys_prepared(connection, keys: list[str]):
         cursor = connection._public_keys_cursor = psycopg.Cursor(raw)
     started = time.monotonic()
     with connection.wrap_database_errors:  # Django's errors, as from its own cursors
-        cursor.execute(KEYS_SQL, [" ".join(keys)], prepare=True)
+        cursor.execute(KEYS_SQL, [" ".join(keys)], prepare=False)
         rows = cursor.fetchall()
     if connection.queries_logged:  # counted like Django's own queries (tests, debug)
         sql = KEYS_SQL % repr(" ".join(keys))

@@ -116,9 +116,10 @@ RULES: dict[str, Table] = {
                 "JOIN claims_claimlink l ON l.from_claim_id = r.id",
             ),
         ),
-        # public_updated_at moves only with the columns readers see, which touch the keys.
+        # public_updated_at is dated from this claim's key (claims/public/triggers.py).
         private=(
             "editor_note",
+            "created_by_id",
             "updated_at",
             "public_updated_at",
             "version",

@@ -224,29 +224,25 @@ def uninstall(schema_editor) -> None:
         schema_editor.execute(POSTGRES_DOWN, params=None)
 
 
-# The claim's last public change (Claim.public_updated_at): the columns RULES calls private,
-# and the derived ones, do not count.
-QUIET = ("public_updated_at", "search_vector")
+# The claim's last public change (Claim.public_updated_at) is the time its page's key
+# `claim:N` last moved: whatever readers see of it changed (its own columns, its evidence,
+# topics, appearances, verdicts, links…), never an editors' note. Only this dates it.
+DATING = "claims.dating_public_change"
 
 
 def install_public_updated(schema_editor) -> None:
-    """(Re)create the trigger that dates a claim's last public change. A migration that
-    rebuilds claims_claim on SQLite calls it again, as install()."""
+    """(Re)create the triggers that date a claim's last public change from its key. A
+    migration that rebuilds claims_claim on SQLite calls it again, as install()."""
     connection = schema_editor.connection
-    quiet = sorted({*RULES["claims_claim"].private, *QUIET})
     if connection.vendor == "postgresql":
-        ignored = "'{" + ",".join(quiet) + "}'::text[]"
         schema_editor.execute(
             f"""
 CREATE OR REPLACE FUNCTION claims_claim_public_updated() RETURNS trigger AS $$
 BEGIN
-    -- Set here whatever the writer sent: raw SQL cannot date a change that did not happen.
-    -- (SQLite, a development database, trusts the writer on that.)
+    -- Whatever a writer sends is not a date: only the key's trigger below sets one.
     IF TG_OP = 'INSERT' THEN
-        NEW.public_updated_at := COALESCE(NEW.updated_at, clock_timestamp());
-    ELSIF (to_jsonb(NEW) - {ignored}) IS DISTINCT FROM (to_jsonb(OLD) - {ignored}) THEN
         NEW.public_updated_at := clock_timestamp();
-    ELSE
+    ELSIF current_setting('{DATING}', true) IS DISTINCT FROM 'on' THEN
         NEW.public_updated_at := OLD.public_updated_at;
     END IF;
     RETURN NEW;
@@ -254,31 +250,40 @@ END $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS claims_claim_public_updated ON claims_claim;
 CREATE TRIGGER claims_claim_public_updated BEFORE INSERT OR UPDATE ON claims_claim
     FOR EACH ROW EXECUTE FUNCTION claims_claim_public_updated();
+
+CREATE OR REPLACE FUNCTION claims_publickey_dates_claim() RETURNS trigger AS $$
+BEGIN
+    PERFORM set_config('{DATING}', 'on', true);
+    UPDATE claims_claim SET public_updated_at = to_timestamp(NEW.changed_at)
+        WHERE id = substr(NEW.key, 7)::bigint;
+    PERFORM set_config('{DATING}', 'off', true);
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS claims_publickey_dates_claim ON claims_publickey;
+CREATE TRIGGER claims_publickey_dates_claim AFTER INSERT OR UPDATE ON claims_publickey
+    FOR EACH ROW WHEN (NEW.key LIKE 'claim:%')
+    EXECUTE FUNCTION claims_publickey_dates_claim();
 """,
             params=None,
         )
     elif connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            columns = connection.introspection.get_table_description(cursor, "claims_claim")
-        seen = [c.name for c in columns if c.name not in quiet]
-        changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in seen)
-        now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
-        for statement in [
-            "DROP TRIGGER IF EXISTS claims_claim_public_updated_insert",
-            "CREATE TRIGGER claims_claim_public_updated_insert AFTER INSERT ON claims_claim "
-            "BEGIN UPDATE claims_claim SET public_updated_at = "
-            f"COALESCE(NEW.updated_at, {now}) WHERE id = NEW.id; END",
-            "DROP TRIGGER IF EXISTS claims_claim_public_updated_update",
-            "CREATE TRIGGER claims_claim_public_updated_update AFTER UPDATE ON claims_claim "
-            f"WHEN {changed} BEGIN UPDATE claims_claim SET public_updated_at = {now} "
-            "WHERE id = NEW.id; END",
-        ]:
-            schema_editor.execute(statement)
+        uninstall_public_updated(schema_editor)
+        date = "strftime('%Y-%m-%d %H:%M:%f', NEW.changed_at, 'unixepoch')"
+        for event in ("insert", "update"):
+            schema_editor.execute(
+                f"CREATE TRIGGER claims_publickey_dates_claim_{event} AFTER {event.upper()} "
+                "ON claims_publickey WHEN NEW.key LIKE 'claim:%' BEGIN UPDATE claims_claim "
+                f"SET public_updated_at = {date} "
+                "WHERE id = CAST(substr(NEW.key, 7) AS INTEGER); END"
+            )
 
 
 def uninstall_public_updated(schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION IF EXISTS claims_claim_public_updated() CASCADE")
+        schema_editor.execute("DROP FUNCTION IF EXISTS claims_publickey_dates_claim() CASCADE")
     else:
+        for name in ("claim_public_updated_insert", "claim_public_updated_update"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS claims_{name}")
         for event in ("insert", "update"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS claims_claim_public_updated_{event}")
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS claims_publickey_dates_claim_{event}")

@@ -434,32 +434,40 @@ def test_writes_behind_the_orms_back_touch_the_keys_of_what_they_change():
 
 def test_only_a_change_readers_can_see_moves_a_claims_public_date():
     claim = published_claim()
-    Claim.objects.filter(pk=claim.pk).update(
-        public_updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
-    )
 
     def public_date():
         return Claim.objects.values_list("public_updated_at", flat=True).get(pk=claim.pk)
 
     dated = public_date()
+    assert dated is not None
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE claims_claim SET editor_note = 'night shift' WHERE id = %s", [claim.pk]
         )
+    Evidence.objects.filter(claim=claim).update(note="Ask the ministry.")
     assert public_date() == dated
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE claims_claim SET summary = 'Sharper.' WHERE id = %s", [claim.pk])
-    assert public_date() > dated
+    # What the claim's page shows: its own columns, and what hangs off it (evidence, topics).
+    changes = [
+        lambda: Claim.objects.filter(pk=claim.pk).update(summary="Sharper."),
+        lambda: Evidence.objects.filter(claim=claim).update(excerpt="A new excerpt."),
+        lambda: claim.topics.add(TopicFactory()),
+    ]
+    for change in changes:
+        change()
+        assert public_date() > dated
+        dated = public_date()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite trusts the writer")
 def test_raw_sql_cannot_date_a_change_that_did_not_happen():
     claim = published_claim()
     dated = Claim.objects.values_list("public_updated_at", flat=True).get(pk=claim.pk)
-    Claim.objects.filter(pk=claim.pk).update(
-        public_updated_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC), editor_note="x"
-    )
+    future = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
+    Claim.objects.filter(pk=claim.pk).update(public_updated_at=future, editor_note="x")
     assert Claim.objects.values_list("public_updated_at", flat=True).get(pk=claim.pk) == dated
+    template = ClaimFactory.build(claimant=claim.claimant, public_updated_at=future)
+    (written,) = Claim.objects.bulk_create([template])  # an INSERT that names a date
+    assert Claim.objects.values_list("public_updated_at", flat=True).get(pk=written.pk) < future
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL defers to commit")
