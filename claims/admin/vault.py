@@ -119,9 +119,11 @@ class EvidenceVaultViews:
                 raise PermissionDenied
             if "capture" in request.POST:
                 done = source_capture(source=source)
-                messages.info(
-                    request, _("Capture: %(outcome)s.") % {"outcome": done.get_outcome_display()}
-                )
+                if done is None:  # a document with no web address
+                    messages.error(request, _("This source has no address to capture."))
+                else:
+                    outcome = done.get_outcome_display()
+                    messages.info(request, _("Capture: %(outcome)s.") % {"outcome": outcome})
                 return redirect(request.path)
             if capture is not None and form.is_valid():
                 fields = {name for name, value in form.cleaned_data.items() if value}

@@ -71,6 +71,16 @@ def allowed_networks() -> list:
     return [ipaddress.ip_network(net, strict=False) for net in settings.CAPTURE_ALLOWED_NETWORKS]
 
 
+# Ranges Python's ipaddress calls global (3.11) that carry or reach another address: 6to4
+# (2002::/16 embeds an IPv4 address, 2002:7f00:1:: is 127.0.0.1) and its relay, Teredo,
+# NAT64 (64:ff9b::/96 embeds one too), and the deprecated site-local fec0::/10. Refused
+# whatever they embed: a cited document is never only reachable through them.
+TUNNELS = [
+    ipaddress.ip_network(net)
+    for net in ("2002::/16", "2001::/32", "64:ff9b::/96", "64:ff9b:1::/48", "fec0::/10")
+] + [ipaddress.ip_network("192.88.99.0/24")]
+
+
 def address_refusal(address: str) -> str | None:
     """Why we would not connect to `address`, or None."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
@@ -78,6 +88,8 @@ def address_refusal(address: str) -> str | None:
         return None
     if ip.version == 6 and ip.ipv4_mapped is not None:
         return f"{address} is an IPv4-mapped address"
+    if any(ip.version == net.version and ip in net for net in TUNNELS):
+        return f"{address} is a tunnel or translation address"
     for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
         if getattr(ip, f"is_{kind}"):
             return f"{address} is a {kind.replace('_', '-')} address"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -94,7 +95,34 @@ def source_capture(*, source: Source, conditional: bool = False) -> Capture | No
     if exchanges:
         row.final_url = row.final_url or exchanges[-1].url
         row.warc_name = _store_warc(row, exchanges)
-    row.save()
+    return _record(row)
+
+
+def _record(row: Capture) -> Capture:
+    """Save `row`, whatever the page put in it: what a stranger's server sends (addresses,
+    headers, text) is cut to its column and rid of NUL, which PostgreSQL's text refuses; and
+    should the database refuse the row anyway, a failed capture says why. Never an exception:
+    the next source of a run must still be fetched."""
+    for field in row._meta.concrete_fields:
+        value = getattr(row, field.attname)
+        if isinstance(value, str):
+            value = value.replace("\x00", "")
+            if field.max_length:
+                value = value[: field.max_length]
+            setattr(row, field.attname, value)
+    try:
+        with transaction.atomic():
+            row.save()
+    except DatabaseError as error:
+        logger.exception("capture of source %s could not be stored", row.source_id)
+        row = Capture(
+            source=row.source,
+            requested_url=row.requested_url,
+            fetched_at=row.fetched_at,
+            outcome=Capture.Outcome.FAILED,
+            reason=f"the answer could not be stored: {type(error).__name__}",
+        )
+        row.save()
     return row
 
 

@@ -227,6 +227,11 @@ def test_a_name_resolving_to_the_metadata_address_is_refused(no_connection, monk
         ("http://224.0.0.1/", "multicast"),
         ("http://0.0.0.0/", "unspecified"),
         ("http://240.0.0.1/", "reserved"),
+        ("http://[2002:7f00:1::1]/", "tunnel"),  # 6to4 of 127.0.0.1
+        ("http://[2002:a9fe:a9fe::1]/", "tunnel"),  # 6to4 of the metadata address
+        ("http://[64:ff9b::7f00:1]/", "tunnel"),  # NAT64 of 127.0.0.1
+        ("http://[fec0::1]/", "tunnel"),  # site-local
+        ("http://192.88.99.1/", "tunnel"),  # the 6to4 relay
         ("ftp://news.example.org/file", "only http and https"),
         ("file:///etc/passwd", "only http and https"),
     ],
@@ -327,3 +332,29 @@ def test_raw_sql_cannot_rewrite_or_remove_a_capture(site, statement):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
     assert Capture.objects.get().main_text.startswith("The national police")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # NUL in a header
+        Page(article(), headers={"Content-Type": "text/html", "ETag": '"a\x00b"'}),
+        Page(b"plain\x00text with a NUL byte", headers={"Content-Type": "text/plain"}),
+    ],
+)
+def test_what_a_page_sends_never_keeps_its_capture_from_being_recorded(site, page):
+    site.pages["/odd"] = page
+    capture = source_capture(source=SourceFactory(url=site.url("/odd")))
+    capture.refresh_from_db()
+    assert capture.outcome == Capture.Outcome.CAPTURED
+    assert "\x00" not in capture.etag + capture.main_text
+
+
+def test_a_redirect_to_a_very_long_address_is_recorded_cut_to_its_column(site):
+    long_path = "/" + "a" * 3000
+    site.pages["/short"] = Page(b"", status=302, headers={"Location": long_path})
+    site.pages[long_path] = Page(article())
+    capture = source_capture(source=SourceFactory(url=site.url("/short")))
+    capture.refresh_from_db()
+    assert capture.outcome == Capture.Outcome.CAPTURED
+    assert len(capture.final_url) == Capture._meta.get_field("final_url").max_length
