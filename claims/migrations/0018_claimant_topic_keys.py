@@ -1,5 +1,6 @@
-"""A claim's change touches its claimant's and its topics' keys, and a claimant's change the
-keys of the topics its published claims are in: their pages stop depending on every claim."""
+"""A claim's change touches the keys of its claimant's and its topics' lists of claims, and a
+claimant's change those of the topics its published claims are in: their pages stop depending
+on every claim."""
 
 from django.db import migrations
 
@@ -7,7 +8,9 @@ from claims.public import triggers
 
 
 def forwards(apps, schema_editor):
-    triggers.install(schema_editor, tables=["claims_claim", "claims_claimant"])
+    triggers.install(
+        schema_editor, tables=["claims_claim", "claims_claimant", "claims_claim_topics"]
+    )
 
 
 class Migration(migrations.Migration):

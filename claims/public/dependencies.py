@@ -96,11 +96,13 @@ RULES: dict[str, Table] = {
     "claims_claim": Table(
         (
             Touch(("'claim:' || r.id", f"'{CLAIMS}'", f"'{CHANGES}'"), CLAIM_ON_RECORD),
-            # Its claimant's page and its topics' pages list it: they depend on their own key,
-            # not on every claim (`claims`), so one claim's change leaves the others' alone.
-            Touch(("'claimant:' || r.claimant_id",), CLAIM_ON_RECORD),
+            # Its claimant's page and its topics' pages list it: they depend on their list's
+            # key (listing_key), not on every claim (`claims`), so one claim's change leaves
+            # the others' pages alone; and not on the claimant's or topic's own key, which
+            # every page naming them depends on.
+            Touch(("'claimant-claims:' || r.claimant_id",), CLAIM_ON_RECORD),
             Touch(
-                ("'topic:' || t.topic_id",),
+                ("'topic-claims:' || t.topic_id",),
                 CLAIM_ON_RECORD,
                 "JOIN claims_claim_topics t ON t.claim_id = r.id",
             ),
@@ -130,7 +132,7 @@ RULES: dict[str, Table] = {
     "claims_claim_topics": Table(
         (
             Touch(
-                ("'claim:' || r.claim_id", "'topic:' || r.topic_id", f"'{CLAIMS}'"),
+                ("'claim:' || r.claim_id", "'topic-claims:' || r.topic_id", f"'{CLAIMS}'"),
                 _claim_published("claim_id"),
             ),
         )
@@ -149,7 +151,7 @@ RULES: dict[str, Table] = {
             _object("claimant"),
             # The cards on a topic's page name each claim's claimant.
             Touch(
-                ("'topic:' || t.topic_id",),
+                ("'topic-claims:' || t.topic_id",),
                 "c.publication_state = 'published'",
                 "JOIN claims_claim c ON c.claimant_id = r.id "
                 "JOIN claims_claim_topics t ON t.claim_id = c.id",
@@ -253,6 +255,11 @@ def key(obj) -> str:
     if label == "editorialpage":
         return f"page:{obj.slug}"
     return f"{label}:{obj.pk}"
+
+
+def listing_key(obj) -> str:
+    """The key of the published claims a claimant's or topic's page lists: `topic-claims:4`."""
+    return f"{obj._meta.model_name}-claims:{obj.pk}"
 
 
 def claim_page_keys(claim) -> list[str]:

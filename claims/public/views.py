@@ -35,7 +35,7 @@ from ..selectors import (
     withdrawn_claim,
 )
 from .caching import depends_on
-from .dependencies import claim_page_keys, investigation_keys, key
+from .dependencies import claim_page_keys, investigation_keys, key, listing_key
 from .filters import ClaimFilter
 from .timeline import claim_as_of
 
@@ -177,6 +177,7 @@ class ClaimantDetailView(PublishedOnlyDetailMixin, DetailView):
     claims_relation = "claimant"
 
     def get_context_data(self, **kwargs):
+        depends_on(listing_key(self.object))
         return super().get_context_data(
             claims=self.claims.order_by("-said_on", "-id"),
             rating_counts=[(r, n) for r, n in rating_counts(self.claims) if n],
@@ -190,6 +191,7 @@ class TopicDetailView(PublishedOnlyDetailMixin, DetailView):
     claims_relation = "topics"
 
     def get_context_data(self, **kwargs):
+        depends_on(listing_key(self.object))
         return super().get_context_data(claims=self.claims.order_by("-said_on", "-id"), **kwargs)
 
 

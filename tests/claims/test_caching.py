@@ -161,8 +161,26 @@ def test_a_change_gives_a_new_etag_to_every_page_it_alters_and_to_no_other_claim
         ):  # API: none
             assert after[address][0] != before[address][0], address
     assert "A. Renamed" in after[a.topics.get().get_absolute_url()][2].decode()
+    # A sibling (same claimant, same topic) shows A's claimant's new name, but a status
+    # change alone leaves its page as it was: it names the claimant, it does not list A.
     for address in others:  # B's claim, claimant and topic show nothing of A
         assert after[address][0] == before[address][0], address
+
+
+def test_a_status_change_leaves_the_pages_of_the_claimants_and_topics_other_claims(client):
+    a = published_claim()
+    sibling = published_claim(claimant=a.claimant)
+    topic = TopicFactory()
+    a.topics.add(topic)
+    sibling.topics.add(topic)
+    before = {url: client.get(url)["ETag"] for url in (sibling.get_absolute_url(),)}
+    listings = [a.claimant.get_absolute_url(), topic.get_absolute_url()]
+    listed = {url: client.get(url)["ETag"] for url in listings}
+    rerate(a)
+    for url, etag in before.items():
+        assert client.get(url)["ETag"] == etag, url  # it names them, it does not list A
+    for url, etag in listed.items():
+        assert client.get(url)["ETag"] != etag, url  # these list A, with its new verdict
 
 
 def test_work_readers_cannot_see_changes_no_public_etag_or_date(client):
@@ -422,13 +440,16 @@ def test_writes_behind_the_orms_back_touch_the_keys_of_what_they_change():
     source = other.evidence.get().source_id
     assert {
         f"claim:{claim.pk}",
-        f"claimant:{claim.claimant_id}",  # its page lists the claim
+        f"claimant-claims:{claim.claimant_id}",  # its page lists the claim
         "claims",
         f"claim:{other.pk}",
         f"source:{source}",
         "cited",
     } <= moved
-    assert not {k for k in moved if k.startswith("claimant:")} - {f"claimant:{claim.claimant_id}"}
+    # Pages that only name the claimant (every page of its claims) are left alone.
+    assert not {k for k in moved if k.startswith("claimant")} - {
+        f"claimant-claims:{claim.claimant_id}"
+    }
     assert "ratings" not in moved
 
 
