@@ -13,7 +13,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sources.models import Capture, Investigation, InvestigationUpdate, Source, http_url
+from sources.models import AppendOnly, Capture, Investigation, InvestigationUpdate, Source, http_url
 from sources.validators import not_in_future
 
 
@@ -525,8 +525,11 @@ class StatusChangeQuerySet(models.QuerySet):
         return self.filter(Q(after_publication=True) | models.Exists(first_verdict))
 
 
-class StatusChange(models.Model):
+class StatusChange(AppendOnly):
     """One step of a claim's rating history. Append-only: rows are never edited or deleted."""
+
+    resave_refusal = _("Status changes are append-only; record a new one instead.")
+    delete_refusal = _("Status changes are append-only and cannot be deleted.")
 
     class Kind(models.TextChoices):
         UPDATE = "update", _("Update (new facts)")
@@ -598,28 +601,28 @@ class StatusChange(models.Model):
         return f"{before} → {self.to_rating} ({self.facts_known_on:%Y-%m-%d})"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValidationError(_("Status changes are append-only; record a new one instead."))
+        if not self._state.adding:
+            raise ValidationError(self.resave_refusal)
         published_at = Claim.objects.filter(pk=self.claim_id).values("published_at")[:1]
         first = published_at[0]["published_at"] if published_at else None
         self.after_publication = first is not None and self.created_at > first
         super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Status changes are append-only and cannot be deleted."))
 
     def clean(self):
         if self.facts_known_on and self.facts_known_on > timezone.localdate():
             raise ValidationError({"facts_known_on": _("Facts cannot become known in the future.")})
 
 
-class PublicationEvent(models.Model):
+class PublicationEvent(AppendOnly):
     """A claim going public, being withdrawn, or coming back: public, dated, append-only.
 
     The claim's publication state always matches its latest event (the database checks it at
     commit on PostgreSQL), so a withdrawal and its note stay on the record after the claim is
     published again.
     """
+
+    resave_refusal = _("Publication events are append-only.")
+    delete_refusal = _("Publication events are append-only and cannot be deleted.")
 
     class Kind(models.TextChoices):
         PUBLISHED = "published", _("Published")
@@ -681,14 +684,6 @@ class PublicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError(_("Publication events are append-only."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Publication events are append-only and cannot be deleted."))
 
 
 class Evidence(models.Model):

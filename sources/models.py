@@ -17,6 +17,25 @@ from .validators import not_in_future
 http_url = URLValidator(schemes=["http", "https"])
 
 
+class AppendOnly(models.Model):
+    """Rows written once: the model refuses to save one again or to delete one, with these
+    messages (a database trigger refuses the same on PostgreSQL, for every other path)."""
+
+    resave_refusal = _("This record is append-only.")
+    delete_refusal = _("This record is append-only and cannot be deleted.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(self.resave_refusal)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(self.delete_refusal)
+
+
 class Publisher(models.Model):
     class Kind(models.TextChoices):
         MEDIA = "media", _("Media outlet")
@@ -278,10 +297,13 @@ class CaptureQuerySet(models.QuerySet):
         return self.filter(outcome__in=[Capture.Outcome.CHANGED, Capture.Outcome.VANISHED])
 
 
-class Capture(models.Model):
+class Capture(AppendOnly):
     """One attempt to fetch a source's document, whatever came of it. Append-only: a later
     check is a new capture, so what we saw on any day stays on the record (a trigger refuses
     UPDATE and DELETE on PostgreSQL; on SQLite a trigger refuses UPDATE and the model both)."""
+
+    resave_refusal = _("Captures are append-only; fetch again for a new one.")
+    delete_refusal = _("Captures are append-only and cannot be deleted.")
 
     class Outcome(models.TextChoices):
         CAPTURED = "captured", _("Captured")
@@ -357,14 +379,6 @@ class Capture(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.get_outcome_display()} ({self.fetched_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError(_("Captures are append-only; fetch again for a new one."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Captures are append-only and cannot be deleted."))
 
     @property
     def copy(self) -> "Capture | None":

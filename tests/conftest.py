@@ -83,6 +83,22 @@ def _plain_static_storage(settings, tmp_path):
 
 
 @pytest.fixture
+def editor(db):
+    """A member of the newsroom's Editor group (tests.factories.member)."""
+    from tests.factories import member
+
+    return member("Editor", "editor")
+
+
+@pytest.fixture
+def chief(db):
+    """A member of the Chief editor group."""
+    from tests.factories import member
+
+    return member("Chief editor", "chief")
+
+
+@pytest.fixture
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("chief", "chief@example.org", "pw-chief-1")
     client.force_login(user)

@@ -30,16 +30,6 @@ pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "claimreview"
 
 
-@pytest.fixture
-def chief(db):
-    return member("Chief editor", "chief")
-
-
-@pytest.fixture
-def editor(db):
-    return member("Editor", "editor")
-
-
 def run_import(*files: str, **options) -> dict:
     report = Path(tempfile.mkdtemp()) / "report.json"
     call_command(

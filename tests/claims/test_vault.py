@@ -10,20 +10,10 @@ from claims.services import claim_mark_reviewed
 from sources.capture.services import source_capture
 from sources.capture.tasks import capture_source
 from sources.models import Capture, Publisher
-from tests.factories import ClaimFactory, member, published_claim
+from tests.factories import ClaimFactory, published_claim
 from tests.loopback import LEAD, Page, article
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def chief(db):
-    return member("Chief editor", "chief")
-
-
-@pytest.fixture
-def editor(db):
-    return member("Editor", "editor")
 
 
 def cited_on(site, path="/doc", excerpt=""):

@@ -34,16 +34,6 @@ DAY = datetime.date(2023, 11, 22)
 
 
 @pytest.fixture
-def editor(db):
-    return member("Editor", "editor")
-
-
-@pytest.fixture
-def chief(db):
-    return member("Chief editor", "chief")
-
-
-@pytest.fixture
 def staff(db):
     return member(None, "intern")
 
