@@ -254,8 +254,12 @@ CREATE TRIGGER claims_claim_public_updated BEFORE INSERT OR UPDATE ON claims_cla
 CREATE OR REPLACE FUNCTION claims_publickey_dates_claim() RETURNS trigger AS $$
 BEGIN
     PERFORM set_config('{DATING}', 'on', true);
+    -- This runs while committing, after the keys were taken in order: waiting here for a
+    -- claim another transaction is writing (it may wait for one of our keys) would be a
+    -- deadlock. That writer dates the claim itself if what it changes is public.
     UPDATE claims_claim SET public_updated_at = to_timestamp(NEW.changed_at)
-        WHERE id = substr(NEW.key, 7)::bigint;
+        WHERE id = (SELECT id FROM claims_claim WHERE id = substr(NEW.key, 7)::bigint
+                    FOR NO KEY UPDATE SKIP LOCKED);
     PERFORM set_config('{DATING}', 'off', true);
     RETURN NULL;
 END $$ LANGUAGE plpgsql;

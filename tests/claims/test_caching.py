@@ -521,6 +521,33 @@ def test_keys_move_when_the_transaction_commits_and_are_announced(migration_data
     assert key in " ".join(announced).split()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL defers to commit")
+@pytest.mark.django_db(transaction=True)
+def test_committing_new_evidence_never_waits_for_an_editor_holding_the_claim(migration_data):
+    import psycopg
+    from django.db import transaction
+
+    claim = published_claim()
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+    )
+    # Another editor's transaction is writing the claim (and could wait for our keys next).
+    other.execute("UPDATE claims_claim SET editor_note = %s WHERE id = %s", ["busy", claim.pk])
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '3s'")
+            EvidenceFactory(claim=claim)  # its commit moves claim:N, which dates the claim
+    finally:
+        other.rollback()
+        other.close()
+    assert Evidence.objects.filter(claim=claim).count() == 2
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a PostgreSQL backend")
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_the_database_dropped_is_replaced_without_an_error(client, migration_data):
