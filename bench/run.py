@@ -172,7 +172,12 @@ def wrk(
         text=True,
         check=True,
     ).stdout
-    line = next(line for line in out.splitlines() if line.startswith("JSON "))
+    return json_line(out)
+
+
+def json_line(output: str) -> dict:
+    """The figures a measuring script printed on its `JSON …` line."""
+    line = next(line for line in output.splitlines() if line.startswith("JSON "))
     return json.loads(line[5:])
 
 
@@ -327,8 +332,7 @@ def cold_renders(every: dict[str, list[str]]) -> dict:
         capture_output=True,
         text=True,
     ).stdout
-    line = next(line for line in result.splitlines() if line.startswith("JSON "))
-    return json.loads(line[5:])
+    return json_line(result)
 
 
 EDIT_SCRIPT = """

@@ -287,7 +287,5 @@ def uninstall_public_updated(schema_editor) -> None:
         schema_editor.execute("DROP FUNCTION IF EXISTS claims_claim_public_updated() CASCADE")
         schema_editor.execute("DROP FUNCTION IF EXISTS claims_publickey_dates_claim() CASCADE")
     else:
-        for name in ("claim_public_updated_insert", "claim_public_updated_update"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS claims_{name}")
         for event in ("insert", "update"):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS claims_publickey_dates_claim_{event}")

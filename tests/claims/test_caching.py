@@ -491,21 +491,27 @@ def test_raw_sql_cannot_date_a_change_that_did_not_happen():
     assert Claim.objects.values_list("public_updated_at", flat=True).get(pk=written.pk) < future
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL defers to commit")
-@pytest.mark.django_db(transaction=True)
-def test_keys_move_when_the_transaction_commits_and_are_announced(migration_data):
+def another_session(**options):
+    """A second PostgreSQL session on the test database, as another process would have."""
     import psycopg
-    from django.db import transaction
 
-    claim = published_claim()
     settings = connection.settings_dict
-    listener = psycopg.connect(
+    return psycopg.connect(
         host=settings["HOST"],
         port=settings["PORT"] or 5432,
         user=settings["USER"],
         dbname=settings["NAME"],
-        autocommit=True,
+        **options,
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL defers to commit")
+@pytest.mark.django_db(transaction=True)
+def test_keys_move_when_the_transaction_commits_and_are_announced(migration_data):
+    from django.db import transaction
+
+    claim = published_claim()
+    listener = another_session(autocommit=True)
     listener.execute(f"LISTEN {triggers.CHANNEL}")
     key = f"claim:{claim.pk}"
     version = PublicKey.objects.get(key=key).version
@@ -524,17 +530,10 @@ def test_keys_move_when_the_transaction_commits_and_are_announced(migration_data
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL defers to commit")
 @pytest.mark.django_db(transaction=True)
 def test_committing_new_evidence_never_waits_for_an_editor_holding_the_claim(migration_data):
-    import psycopg
     from django.db import transaction
 
     claim = published_claim()
-    settings = connection.settings_dict
-    other = psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        dbname=settings["NAME"],
-    )
+    other = another_session()
     # Another editor's transaction is writing the claim (and could wait for our keys next).
     other.execute("UPDATE claims_claim SET editor_note = %s WHERE id = %s", ["busy", claim.pk])
     try:
