@@ -108,6 +108,7 @@ def seed() -> int:
 
 
 def paths_file(name: str, paths: list[str]) -> str:
+    RESULTS.mkdir(parents=True, exist_ok=True)  # the load drill comes here first
     path = RESULTS / f"paths-{name}.txt"
     path.write_text("\n".join(paths) + "\n")
     return str(path)

@@ -8,6 +8,7 @@ creates). A reader's query is matched against all three, so "reconnaissance faci
 (SQLite) search falls back to substring matching.
 """
 
+import re
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -66,8 +67,42 @@ def search_vector_refresh(claim_ids: Iterable[int]) -> None:
             cursor.execute(REFRESH_SQL, [ids])
 
 
+def _normalised(query: str) -> str:
+    return " ".join(query.split())[:MAX_QUERY_LENGTH]
+
+
+LEXEME = re.compile(r"'((?:[^']|'')*)'")
+
+
+def matching_lexemes(query: str) -> list[str] | None:
+    """Lexemes such that every claim `query` finds holds one of them in its search vector
+    (dependencies.term_key), or None if there is none such: no full-text search, or a
+    negated word (`-word` finds the claims without it). A query of stop words alone finds
+    nothing, and needs none."""
+    query = _normalised(query)
+    if not query or not uses_full_text():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(["websearch_to_tsquery(%s::regconfig, %s)::text"] * len(CONFIGS)),
+            [value for config in CONFIGS for value in (config, query)],
+        )
+        readings = cursor.fetchone()
+    lexemes = set()
+    for reading in readings:  # search_claims matches any of the configurations' readings
+        words = [word.replace("''", "'") for word in LEXEME.findall(reading)]
+        operators = LEXEME.sub("", reading)
+        if "!" in operators:
+            return None
+        if "|" in operators:
+            lexemes.update(words)  # a match holds at least one of them
+        elif words:
+            lexemes.add(max(words, key=len))  # a match holds all of them: the rarest, likely
+    return sorted(lexemes)
+
+
 def search_claims(queryset: QuerySet, query: str) -> QuerySet:
-    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    query = _normalised(query)
     if not query:
         return queryset
     if not uses_full_text():

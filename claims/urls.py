@@ -12,14 +12,15 @@ from django.views.generic import RedirectView
 
 from .public import views
 from .public.caching import public_page
-from .public.dependencies import CHANGES, CITED, CLAIMS, RATINGS
+from .public.dependencies import CHANGES, CITED, CLAIMS, RATINGS, UPDATED
 from .public.feeds import CorrectionsFeed, LatestChangesFeed
 
 app_name = "claims"
 
 urlpatterns = [
     path("", public_page(views.HomeView.as_view(), CLAIMS, CHANGES, RATINGS), name="home"),
-    path("claims/", public_page(views.ClaimListView.as_view(), CLAIMS, RATINGS), name="claim_list"),
+    # What a list shows depends on its filters (ClaimFilter.dependency_keys).
+    path("claims/", public_page(views.ClaimListView.as_view(), RATINGS), name="claim_list"),
     path(
         "claims/<int:pk>/",
         public_page(views.ClaimDetailView.as_view(), RATINGS),
@@ -88,7 +89,8 @@ resources = [
     ),
     path(
         "claimreview.json",
-        public_page(views.claimreview_feed, CLAIMS, RATINGS),
+        # Each review's dateModified is its claim's last public change.
+        public_page(views.claimreview_feed, CLAIMS, UPDATED, RATINGS),
         name="claimreview_feed",
     ),
 ]

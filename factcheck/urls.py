@@ -20,7 +20,7 @@ from rest_framework.routers import DefaultRouter
 from claims import api
 from claims import urls as claims_urls
 from claims.public.caching import public_page
-from claims.public.dependencies import CITED, CLAIMS
+from claims.public.dependencies import CITED, CLAIMS, UPDATED
 from claims.public.sitemaps import SITEMAPS, sitemap_index
 
 from . import views
@@ -42,13 +42,13 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path(
         "sitemap.xml",
-        public_page(sitemap_index, CLAIMS, CITED),
+        public_page(sitemap_index, CLAIMS, UPDATED, CITED),  # lastmod: the last public change
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
     path(
         "sitemap-<slug:section>.xml",
-        public_page(sitemap, CLAIMS, CITED),
+        public_page(sitemap, CLAIMS, UPDATED, CITED),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

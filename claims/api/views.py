@@ -6,6 +6,8 @@ import hashlib
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -20,7 +22,7 @@ from ..models import (
     Topic,
 )
 from ..public.caching import SITE_KEY, Uncacheable, cached_entry, depends_on, name_keys
-from ..public.dependencies import CITED, CLAIMS, RATINGS, claim_page_keys, key
+from ..public.dependencies import CITED, CLAIMS, RATINGS, UPDATED, claim_page_keys, key
 from ..public.filters import ClaimFilter
 from ..selectors import claim_detail_queryset, public_publishers, reachable
 
@@ -90,12 +92,26 @@ class CachedMixin:
         return response
 
 
+class ListingFilterBackend(DjangoFilterBackend):
+    """The claim list's filters, as on the public list; a list answer depends on what they
+    can match (ClaimFilter.dependency_keys)."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        if view.action == "list":  # each claim's updated_at is its last public change
+            depends_on(*filterset.dependency_keys(), UPDATED)
+        return filterset.qs
+
+
 class ClaimViewSet(CachedMixin, viewsets.ReadOnlyModelViewSet):
     """Published claims. Filters and search are the public claim list's own."""
 
     lookup_value_regex = "[0-9]+"
-    public_keys = (CLAIMS, RATINGS)
+    public_keys = (RATINGS,)
 
+    filter_backends = [ListingFilterBackend]
     filterset_class = ClaimFilter
 
     def object_keys(self, obj):

@@ -4,7 +4,12 @@ database triggers that invalidate, the pages that declare, and the edge that pur
 A public response depends on *keys*: one per thing it shows (`claim:12`, `source:3`, …) and a
 few for sets (`claims`: the published claims and everything a listing shows of them;
 `changes`: the public record of changes; `cited`: the documents and publishers published
-claims cite; `ratings`: the rating scale). `RULES` says, for every table readers can see,
+claims cite; `ratings`: the rating scale). A filtered listing depends on less than `claims`
+(ClaimFilter.dependency_keys): on `cards`, which every write a listing shows touches but a
+claim's own row, and on the key of one filter that each claim's row touches in its states
+before and after a write (its rating's, claimant's, topics', each word of its search
+vector's), so a verdict changed on one claim re-renders only the searches it can appear in.
+`RULES` says, for every table readers can see,
 which keys a written row touches and when: a row nobody can see (a draft's evidence, an
 editors' note, a claimant only drafts name) touches none. Migration 0016 turns `RULES` into
 triggers, so raw SQL, bulk updates and imports count as much as the admin; every touched key's
@@ -13,6 +18,7 @@ their keys (claims/public/caching.py); PostgreSQL also announces each commit's k
 `public_keys` channel, which the edge purger listens to (claims/public/edge.py).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 # The sets. A key nobody depends on costs nothing to touch.
@@ -20,6 +26,16 @@ CLAIMS = "claims"
 CHANGES = "changes"
 CITED = "cited"
 RATINGS = "ratings"
+# What listings show besides the claims' own rows: claimants' and topics' names, open
+# investigations. Every write that touches `claims` touches it, except a claim's own row.
+CARDS = "cards"
+# Which claims are published, in which languages: the search form's choices.
+PUBLISHED = "claims-published"
+# A public change to any claim (its page's key moved): the order of "recently updated".
+UPDATED = "claims-updated"
+
+# A write to something listings show, other than a claim's own row (whose keys are finer).
+LISTED = (f"'{CLAIMS}'", f"'{CARDS}'")
 
 CLAIM_ON_RECORD = "r.publication_state IN ('published', 'withdrawn')"
 
@@ -73,6 +89,9 @@ class Touch:
     keys: tuple[str, ...]
     where: str = "TRUE"
     join: str = ""  # more rows to take keys from (linked claims)
+    postgres_only: bool = False  # needs what only PostgreSQL has (the search vector)
+    # When given, an update touches the keys only if one of these columns changed.
+    columns: tuple[str, ...] = ()
 
     def selects(self) -> list[str]:
         """One SELECT per key over the rows ROWS (a placeholder each trigger fills)."""
@@ -88,6 +107,19 @@ class Table:
     private: tuple[str, ...] = ()
 
 
+def rating_key(rating_id: int) -> str:
+    return f"claims-rating:{rating_id}"
+
+
+def term_key(lexeme: str) -> str:
+    """The key of the published claims whose search vector holds `lexeme` (hashed: a lexeme
+    may hold spaces or letters a header cannot carry). The same as TERM_KEY_SQL."""
+    return f"claims-term:{hashlib.md5(lexeme.encode()).hexdigest()[:16]}"
+
+
+TERM_KEY_SQL = "'claims-term:' || left(md5(v.lexeme), 16)"
+
+
 def _object(prefix: str) -> Touch:
     return Touch((f"'{prefix}:' || r.id",))
 
@@ -101,6 +133,16 @@ RULES: dict[str, Table] = {
             # the others' pages alone; and not on the claimant's or topic's own key, which
             # every page naming them depends on.
             Touch(("'claimant-claims:' || r.claimant_id",), CLAIM_ON_RECORD),
+            Touch((f"'{PUBLISHED}'",), CLAIM_ON_RECORD, columns=("publication_state", "language")),
+            # What a filtered listing can match it by (ClaimFilter.dependency_keys), before
+            # and after.
+            Touch(("'claims-rating:' || r.rating_id",), CLAIM_ON_RECORD),
+            Touch(
+                (TERM_KEY_SQL,),
+                CLAIM_ON_RECORD,
+                "CROSS JOIN LATERAL unnest(r.search_vector) AS v",
+                postgres_only=True,
+            ),
             Touch(
                 ("'topic-claims:' || t.topic_id",),
                 CLAIM_ON_RECORD,
@@ -132,7 +174,7 @@ RULES: dict[str, Table] = {
     "claims_claim_topics": Table(
         (
             Touch(
-                ("'claim:' || r.claim_id", "'topic-claims:' || r.topic_id", f"'{CLAIMS}'"),
+                ("'claim:' || r.claim_id", "'topic-claims:' || r.topic_id", *LISTED),
                 _claim_published("claim_id"),
             ),
         )
@@ -143,7 +185,7 @@ RULES: dict[str, Table] = {
                 ("'claim:' || r.claim_id", "'investigation:' || r.investigation_id"),
                 _claim_published("claim_id"),
             ),
-            Touch((f"'{CLAIMS}'", f"'{CITED}'"), _claim_published("claim_id")),
+            Touch((*LISTED, f"'{CITED}'"), _claim_published("claim_id")),
         )
     ),
     "claims_claimant": Table(
@@ -158,7 +200,7 @@ RULES: dict[str, Table] = {
             ),
             # Withdrawn claims stay in the feed's news of their withdrawal.
             Touch(
-                (f"'{CLAIMS}'", f"'{CHANGES}'"),
+                (*LISTED, f"'{CHANGES}'"),
                 "EXISTS (SELECT 1 FROM claims_claim c WHERE c.claimant_id = r.id "
                 "AND c.publication_state IN ('published', 'withdrawn'))",
             ),
@@ -168,13 +210,13 @@ RULES: dict[str, Table] = {
     "claims_topic": Table(
         (
             _object("topic"),
-            Touch((f"'{CLAIMS}'",), _cited_through("claims_claim_topics", "topic_id")),
+            Touch((*LISTED,), _cited_through("claims_claim_topics", "topic_id")),
         )
     ),
     "claims_rating": Table((Touch((f"'{RATINGS}'",)),)),
     # Appearances are in ClaimReview too (claimreview.json, a listing of every claim).
     "claims_appearance": Table(
-        (Touch(("'claim:' || r.claim_id", f"'{CLAIMS}'"), _claim_published("claim_id")),)
+        (Touch(("'claim:' || r.claim_id", *LISTED), _claim_published("claim_id")),)
     ),
     "claims_statuschange": Table(
         (
@@ -187,7 +229,7 @@ RULES: dict[str, Table] = {
     ),
     # Every publication event is of a claim readers see, or saw.
     "claims_publicationevent": Table(
-        (Touch(("'claim:' || r.claim_id", f"'{CLAIMS}'", f"'{CHANGES}'", f"'{CITED}'")),)
+        (Touch(("'claim:' || r.claim_id", *LISTED, f"'{CHANGES}'", f"'{CITED}'")),)
     ),
     "claims_evidence": Table(
         (
@@ -220,7 +262,7 @@ RULES: dict[str, Table] = {
         (
             _object("investigation"),
             Touch(
-                (f"'{CLAIMS}'", f"'{CITED}'"),
+                (*LISTED, f"'{CITED}'"),
                 _cited_through("claims_claim_investigations", "investigation_id"),
             ),
         ),

@@ -9,12 +9,22 @@ import functools
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from ..models import Claim, Claimant, Rating, Topic
-from ..search import MAX_QUERY_LENGTH
+from ..search import MAX_QUERY_LENGTH, matching_lexemes
 from ..selectors import reachable
 from .caching import cached
-from .dependencies import CLAIMS, RATINGS
+from .dependencies import (
+    CARDS,
+    CLAIMS,
+    PUBLISHED,
+    RATINGS,
+    UPDATED,
+    listing_key,
+    rating_key,
+    term_key,
+)
 
 
 def published_languages() -> list[str]:
@@ -27,7 +37,7 @@ def published_languages() -> list[str]:
             .values_list("language", flat=True)
             .distinct()
         ),
-        CLAIMS,
+        PUBLISHED,
     )
 
 
@@ -37,13 +47,24 @@ def public_topics() -> list[tuple[str, str]]:
     return cached(
         "public-topics",
         lambda: list(reachable(Topic).order_by("name").values_list("slug", "name")),
-        CLAIMS,
+        PUBLISHED,
+        CARDS,
     )
 
 
 def rating_scale() -> list[Rating]:
     """The ratings in the scale's order; read again only when a rating changes."""
     return cached("rating-scale", lambda: list(Rating.objects.all()), RATINGS)
+
+
+class StableOrdering(django_filters.OrderingFilter):
+    """The order a reader chose, then the newest first: claims said on the same day keep their
+    places from one page (and one render) to the next."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.order_by(*(self.get_ordering_value(param) for param in value), "-id")
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -70,8 +91,12 @@ class ClaimFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Any topic"),
     )
+    # Called each time the choices are read: a field built once (the API schema builds the
+    # class's own) never keeps the languages of that moment.
     language = django_filters.ChoiceFilter(
-        label=_("Language of the claim"), choices=[], empty_label=_("Any language")
+        label=_("Language of the claim"),
+        choices=lambda: [(code, code) for code in published_languages()],
+        empty_label=_("Any language"),
     )
     said_from = django_filters.DateFilter(
         label=_("Said from"),
@@ -90,7 +115,7 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_open_investigation",
         widget=forms.Select(choices=[("", _("Either")), ("true", _("Yes")), ("false", _("No"))]),
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrdering(
         label=_("Sort by"),
         fields=[("said_on", "said"), ("public_updated_at", "updated")],
         field_labels={"-said": _("Newest"), "-updated": _("Recently updated")},
@@ -111,10 +136,6 @@ class ClaimFilter(django_filters.FilterSet):
             "open_investigation",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["language"].extra["choices"] = [(code, code) for code in published_languages()]
-
     @property
     def form(self):
         if not hasattr(self, "_form"):
@@ -131,6 +152,31 @@ class ClaimFilter(django_filters.FilterSet):
                 lambda: [("", rating.empty_label), *((r.slug, str(r)) for r in rating_scale())]
             )
         return super().form
+
+    def dependency_keys(self) -> list[str]:
+        """What the listing this filters shows depends on: `cards`, and the key of one
+        filter that every claim it can match touches (its search words', its claimant's,
+        topic's or rating's; dependencies.RULES, claims_claim), or else every claim's."""
+        if self.is_bound and self.form.errors:
+            return [CLAIMS, UPDATED]  # a value left out may be valid after the next change
+        data = self.form.cleaned_data if self.is_bound else {}
+        ordered_by_change = any(o.lstrip("-") == "updated" for o in data.get("sort") or [])
+        keys = [UPDATED] if ordered_by_change else []
+        narrowest = None
+        if data.get("q"):
+            lexemes = matching_lexemes(data["q"])
+            if lexemes is not None:
+                narrowest = [term_key(lexeme) for lexeme in lexemes]
+        if narrowest is None:
+            if data.get("claimant"):
+                narrowest = [listing_key(data["claimant"])]
+            elif data.get("topic"):
+                narrowest = [listing_key(data["topic"])]
+            elif data.get("rating"):
+                narrowest = [rating_key(data["rating"].pk)]
+        if narrowest is None:
+            return [CLAIMS, *keys]
+        return [CARDS, *narrowest, *keys]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -12,11 +12,11 @@ idempotent; a migration that rebuilds a SQLite table (which drops its triggers) 
 RULES calls it again, and a test compares what is installed with this.
 """
 
-from .dependencies import RULES, Table
+from .dependencies import RULES, UPDATED, Table
 
 CHANNEL = "public_keys"
 
-POSTGRES_COMMON = """
+POSTGRES_COMMON = f"""
 CREATE UNLOGGED TABLE IF NOT EXISTS claims_pendingkey (
     txid bigint NOT NULL, key text NOT NULL, PRIMARY KEY (txid, key)
 );
@@ -51,10 +51,14 @@ BEGIN
     DELETE FROM claims_pendingflush WHERE txid = NEW.txid;
     WITH gone AS (
         DELETE FROM claims_pendingkey WHERE txid = NEW.txid RETURNING key
+    ), moved AS (
+        SELECT key FROM gone
+        -- A claim's page changed: so did the order of the recently updated.
+        UNION SELECT '{UPDATED}' WHERE EXISTS (SELECT 1 FROM gone WHERE key LIKE 'claim:%')
     ), bumped AS (
         INSERT INTO claims_publickey AS p (key, version, changed_at)
         SELECT key, nextval('claims_publickey_version'), extract(epoch FROM clock_timestamp())
-        FROM gone ORDER BY key
+        FROM moved ORDER BY key
         ON CONFLICT (key) DO UPDATE
             SET version = excluded.version,
                 changed_at = GREATEST(p.changed_at, excluded.changed_at)
@@ -101,29 +105,48 @@ DROP FUNCTION IF EXISTS claims_public_keys_truncated() CASCADE;
 SQLITE_NOW = "(julianday('now') - 2440587.5) * 86400.0"
 
 
-def _keys_of(table: Table, rows: str) -> str:
-    """A query of the keys `rows` (a table expression of the table's rows) touch."""
-    selects = [
-        select.replace("ROWS", rows) for touch in table.touches for select in touch.selects()
-    ]
+def _keys_of(table: Table, rows, postgres: bool = True, changed=None) -> str:
+    """A query of the keys `rows` touch: a table expression of the table's rows, or a function
+    of each Touch giving one. On SQLite, `changed(columns)` is the condition of an update
+    that changed those columns, for a Touch only some columns' changes make."""
+    selects = []
+    for touch in table.touches:
+        if touch.postgres_only and not postgres:
+            continue
+        for select in touch.selects():
+            select = select.replace("ROWS", rows(touch) if callable(rows) else rows)
+            if touch.columns and changed:
+                select += f" AND {changed(touch.columns)}"
+            selects.append(select)
     return " UNION ".join(selects)
 
 
 def postgres_function_body(name: str) -> str:
     table = RULES[name]
     private = "'{" + ",".join(table.private) + "}'::text[]"
-    changed = (
-        "(SELECT SIDE.* FROM new_rows n FULL JOIN old_rows o ON o.id = n.id "
-        f"WHERE n.id IS NULL OR o.id IS NULL OR (to_jsonb(n) - {private}) "
-        f"IS DISTINCT FROM (to_jsonb(o) - {private}))"
-    )
+
+    def changed(side: str):
+        def rows(touch) -> str:
+            if touch.columns:
+                new = ", ".join(f"n.{column}" for column in touch.columns)
+                old = ", ".join(f"o.{column}" for column in touch.columns)
+                differs = f"ROW({new}) IS DISTINCT FROM ROW({old})"
+            else:
+                differs = f"(to_jsonb(n) - {private}) IS DISTINCT FROM (to_jsonb(o) - {private})"
+            return (
+                f"(SELECT {side}.* FROM new_rows n FULL JOIN old_rows o ON o.id = n.id "
+                f"WHERE n.id IS NULL OR o.id IS NULL OR {differs})"
+            )
+
+        return rows
+
     note = (
         "INSERT INTO claims_pendingkey (txid, key) SELECT txid_current(), k FROM ({keys}) AS t "
         "WHERE k IS NOT NULL ON CONFLICT DO NOTHING; "
         "IF FOUND THEN INSERT INTO claims_pendingflush VALUES (txid_current()) "
         "ON CONFLICT DO NOTHING; END IF;"
     )
-    updated = " UNION ".join(_keys_of(table, changed.replace("SIDE", side)) for side in "no")
+    updated = " UNION ".join(_keys_of(table, changed(side)) for side in "no")
     return f"""
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -170,10 +193,14 @@ def sqlite_triggers(name: str, columns: list[str]) -> dict[str, str]:
     def row(side: str) -> str:
         return "(SELECT " + ", ".join(f"{side}.{c} AS {c}" for c in columns) + ")"
 
-    def bump(side: str) -> str:
+    def differs(columns) -> str:
+        return "(" + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns) + ")"
+
+    def bump(side: str, update: bool = False) -> str:
+        keys = _keys_of(table, row(side), postgres=False, changed=differs if update else None)
         return (
             "INSERT INTO claims_publickey (key, version, changed_at) "
-            f"SELECT k, 1, {SQLITE_NOW} FROM ({_keys_of(table, row(side))}) WHERE k IS NOT NULL "
+            f"SELECT k, 1, {SQLITE_NOW} FROM ({keys}) WHERE k IS NOT NULL "
             "ON CONFLICT (key) DO UPDATE SET version = version + 1, "
             "changed_at = max(changed_at, excluded.changed_at);"
         )
@@ -182,7 +209,7 @@ def sqlite_triggers(name: str, columns: list[str]) -> dict[str, str]:
     changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in public)
     bodies = {
         "insert": ("", bump("NEW")),
-        "update": (f" WHEN {changed}", bump("NEW") + " " + bump("OLD")),
+        "update": (f" WHEN {changed}", bump("NEW", True) + " " + bump("OLD", True)),
         "delete": ("", bump("OLD")),
     }
     return {
@@ -278,7 +305,12 @@ CREATE TRIGGER claims_publickey_dates_claim AFTER INSERT OR UPDATE ON claims_pub
                 f"CREATE TRIGGER claims_publickey_dates_claim_{event} AFTER {event.upper()} "
                 "ON claims_publickey WHEN NEW.key LIKE 'claim:%' BEGIN UPDATE claims_claim "
                 f"SET public_updated_at = {date} "
-                "WHERE id = CAST(substr(NEW.key, 7) AS INTEGER); END"
+                "WHERE id = CAST(substr(NEW.key, 7) AS INTEGER); "
+                # A claim's page changed: so did the order of the recently updated.
+                "INSERT INTO claims_publickey (key, version, changed_at) "
+                f"VALUES ('{UPDATED}', 1, NEW.changed_at) ON CONFLICT (key) DO UPDATE "
+                "SET version = version + 1, changed_at = max(changed_at, excluded.changed_at); "
+                "END"
             )
 
 

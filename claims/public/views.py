@@ -75,6 +75,7 @@ class ClaimListView(FilterView):
         return published_claims().prefetch_related("topics").order_by("-said_on", "-id")
 
     def get_context_data(self, **kwargs):
+        depends_on(*self.filterset.dependency_keys())
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)

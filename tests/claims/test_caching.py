@@ -167,6 +167,25 @@ def test_a_change_gives_a_new_etag_to_every_page_it_alters_and_to_no_other_claim
         assert after[address][0] == before[address][0], address
 
 
+def test_new_evidence_alone_shows_at_once_wherever_the_claims_last_change_is_dated(client):
+    # Evidence touches neither `claims` nor `cards`, but the claim's last public change
+    # moves: the API's updated_at, the sitemap's lastmod, ClaimReview's dateModified.
+    a, _ = published_claim(), published_claim()
+    addresses = public_addresses(client)
+    before = public_validators(client, addresses)
+    evidence = a.evidence.get()
+    evidence.excerpt = "A sharper excerpt."
+    evidence.save()
+    after = public_validators(client, addresses)
+    cache.clear()
+    local_pages.clear()
+    fresh = public_validators(client, addresses)
+    moved = [a for a in addresses if as_shown(fresh[a]) != as_shown(before[a])]
+    assert reverse("claimreview_feed") in moved and reverse("api:claim-list") in moved
+    for address in addresses:
+        assert as_shown(after[address]) == as_shown(fresh[address]), address
+
+
 def test_a_status_change_leaves_the_pages_of_the_claimants_and_topics_other_claims(client):
     a = published_claim()
     sibling = published_claim(claimant=a.claimant)
