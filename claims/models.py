@@ -671,7 +671,8 @@ class PublicationEvent(AppendOnly):
             ),
         ]
         indexes = [
-            models.Index(fields=["-created_at"], name="publication_event_recent_idx"),
+            # The feed's latest events: in the index's order, or PostgreSQL sorts them all.
+            models.Index(fields=["-created_at", "-id"], name="publication_event_recent_idx"),
             models.Index(fields=["claim", "created_at", "id"], name="publication_event_latest_idx"),
         ]
 
