@@ -96,7 +96,8 @@ class Touch:
     def selects(self) -> list[str]:
         """One SELECT per key over the rows ROWS (a placeholder each trigger fills)."""
         return [
-            f"SELECT {key} AS k FROM ROWS AS r {self.join} WHERE {self.where}" for key in self.keys
+            f"SELECT {key} AS k FROM ROWS AS r {self.join} WHERE ({self.where})"
+            for key in self.keys
         ]
 
 
@@ -118,6 +119,31 @@ def term_key(lexeme: str) -> str:
 
 
 TERM_KEY_SQL = "'claims-term:' || left(md5(v.lexeme), 16)"
+
+
+def shown_key(claim_id: int) -> str:
+    """What a claim's page shows of other things (claim_page_keys)."""
+    return f"claim-shown:{claim_id}"
+
+
+def _shown_on(path: str) -> Touch:
+    """The row shows on the pages of the published claims `c` that `path` (joins from the
+    row `r`) reaches: it touches their `claim-shown` key, not `claim:N`, which dates a claim's
+    last change (a document's "seen on" date is no news of the claim)."""
+    return Touch(("'claim-shown:' || c.id",), "c.publication_state = 'published'", path)
+
+
+_TO_CLAIM = "JOIN claims_claim c ON c.id = {}"
+_CITING = (  # the claims citing document `{}` as evidence, and through investigations
+    "JOIN claims_evidence e ON e.source_id = {} " + _TO_CLAIM.format("e.claim_id"),
+    "JOIN sources_investigationupdate u ON u.source_id = {} "
+    "JOIN claims_claim_investigations t ON t.investigation_id = u.investigation_id "
+    + _TO_CLAIM.format("t.claim_id"),
+)
+_INVESTIGATING = (  # the claims depending on investigation `{}`
+    "JOIN claims_claim_investigations t ON t.investigation_id = {} "
+    + _TO_CLAIM.format("t.claim_id")
+)
 
 
 def _object(prefix: str) -> Touch:
@@ -191,6 +217,18 @@ RULES: dict[str, Table] = {
     "claims_claimant": Table(
         (
             _object("claimant"),
+            # Its claims' pages, and the pages of the claims linked to them, name it.
+            _shown_on("JOIN claims_claim c ON c.claimant_id = r.id"),
+            _shown_on(
+                "JOIN claims_claim k ON k.claimant_id = r.id "
+                "JOIN claims_claimlink l ON l.to_claim_id = k.id "
+                + _TO_CLAIM.format("l.from_claim_id")
+            ),
+            _shown_on(
+                "JOIN claims_claim k ON k.claimant_id = r.id "
+                "JOIN claims_claimlink l ON l.from_claim_id = k.id "
+                + _TO_CLAIM.format("l.to_claim_id")
+            ),
             # The cards on a topic's page name each claim's claimant.
             Touch(
                 ("'topic-claims:' || t.topic_id",),
@@ -210,6 +248,9 @@ RULES: dict[str, Table] = {
     "claims_topic": Table(
         (
             _object("topic"),
+            _shown_on(
+                "JOIN claims_claim_topics t ON t.topic_id = r.id " + _TO_CLAIM.format("t.claim_id")
+            ),
             Touch((*LISTED,), _cited_through("claims_claim_topics", "topic_id")),
         )
     ),
@@ -252,15 +293,32 @@ RULES: dict[str, Table] = {
     ),
     "claims_editorialpage": Table((Touch(("'page:' || r.slug",)),), private=("updated_at",)),
     "sources_publisher": Table(
-        (_object("publisher"), Touch((f"'{CITED}'",), PUBLISHER_CITED)), private=("updated_at",)
+        (
+            _object("publisher"),
+            Touch((f"'{CITED}'",), PUBLISHER_CITED),
+            # Claim pages name the publisher of each document and the body investigating.
+            _shown_on(
+                "JOIN sources_source s ON s.publisher_id = r.id "
+                "JOIN claims_evidence e ON e.source_id = s.id " + _TO_CLAIM.format("e.claim_id")
+            ),
+            _shown_on(
+                "JOIN sources_investigation i ON i.body_id = r.id " + _INVESTIGATING.format("i.id")
+            ),
+        ),
+        private=("updated_at",),
     ),
     "sources_source": Table(
-        (_object("source"), Touch((f"'{CITED}'",), _source_cited("r"))),
+        (
+            _object("source"),
+            Touch((f"'{CITED}'",), _source_cited("r")),
+            *(_shown_on(path.format("r.id")) for path in _CITING),
+        ),
         private=("updated_at", "normalised_url"),
     ),
     "sources_investigation": Table(
         (
             _object("investigation"),
+            _shown_on(_INVESTIGATING.format("r.id")),
             Touch(
                 (*LISTED, f"'{CITED}'"),
                 _cited_through("claims_claim_investigations", "investigation_id"),
@@ -270,6 +328,7 @@ RULES: dict[str, Table] = {
     ),
     "sources_investigationupdate": Table(
         (
+            _shown_on(_INVESTIGATING.format("r.investigation_id")),
             Touch(("'investigation:' || r.investigation_id", f"'{CITED}'"), INVESTIGATION_CITED),
             Touch(
                 ("'source:' || r.source_id",),
@@ -278,7 +337,7 @@ RULES: dict[str, Table] = {
         )
     ),
     # A capture ("seen on", an archived copy, a source gone) shows on its source's pages and
-    # on the pages of the claims citing it, which all depend on the source's key.
+    # on the pages of the claims citing it.
     "sources_capture": Table(
         (
             Touch(
@@ -286,6 +345,7 @@ RULES: dict[str, Table] = {
                 "EXISTS (SELECT 1 FROM sources_source s WHERE s.id = r.source_id AND "
                 f"{_source_cited('s')})",
             ),
+            *(_shown_on(path.format("r.source_id")) for path in _CITING),
         )
     ),
 }
@@ -305,23 +365,12 @@ def listing_key(obj) -> str:
 
 
 def claim_page_keys(claim) -> list[str]:
-    """Everything a claim's page (and its API answer) shows, from the prefetched claim
-    (selectors.claim_detail_queryset): the claim, its claimant, sources and their
-    publishers, investigations and the documents their updates cite, topics and the rating
-    scale. Linked claims need no key of their own: a change to one touches this claim's key
-    (RULES, claims_claim)."""
-    keys = {key(claim), f"claimant:{claim.claimant_id}", RATINGS}
-    keys.update(key(topic) for topic in claim.topics.all())
-    # A linked claim shows with its claimant's name.
-    keys.update(f"claimant:{link.to_claim.claimant_id}" for link in claim.links_out.all())
-    keys.update(f"claimant:{link.from_claim.claimant_id}" for link in claim.links_in.all())
-    for evidence in claim.evidence.all():
-        keys.add(f"source:{evidence.source_id}")
-        if evidence.source.publisher_id:
-            keys.add(f"publisher:{evidence.source.publisher_id}")
-    for investigation in claim.investigations.all():
-        keys.update(investigation_keys(investigation))
-    return sorted(keys)
+    """Everything a claim's page (and its API answer) shows: the claim itself (its evidence,
+    topics, verdicts, links: `claim:N`), what it shows of other things (its claimant and
+    linked claims' claimants, topics, documents and their publishers and captures,
+    investigations and the documents their updates cite: `claim-shown:N`, which RULES fan
+    out to), and the rating scale. Three keys, so a cached page costs one small read."""
+    return sorted([key(claim), shown_key(claim.pk), RATINGS])
 
 
 def investigation_keys(investigation) -> list[str]:

@@ -167,16 +167,16 @@ class ClaimFilter(django_filters.FilterSet):
             lexemes = matching_lexemes(data["q"])
             if lexemes is not None:
                 narrowest = [term_key(lexeme) for lexeme in lexemes]
-        if narrowest is None:
-            if data.get("claimant"):
-                narrowest = [listing_key(data["claimant"])]
-            elif data.get("topic"):
-                narrowest = [listing_key(data["topic"])]
-            elif data.get("rating"):
-                narrowest = [rating_key(data["rating"].pk)]
+        # A claimant or topic given is checked against those published claims reach: its
+        # list's key moves when that may change (and a search alone would not see it).
+        chosen = [listing_key(data[name]) for name in ("claimant", "topic") if data.get(name)]
+        if narrowest is None and chosen:
+            narrowest = []
+        if narrowest is None and data.get("rating"):
+            narrowest = [rating_key(data["rating"].pk)]
         if narrowest is None:
             return [CLAIMS, *keys]
-        return [CARDS, *narrowest, *keys]
+        return [CARDS, *narrowest, *chosen, *keys]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -16,7 +16,8 @@ from claims.public.filters import ClaimFilter
 from claims.services import claim_withdraw
 from sources.models import Investigation
 from tests.claims.test_caching import as_shown, rerate
-from tests.factories import InvestigationFactory, TopicFactory, published_claim
+from tests.claims.test_import import good_record, import_records
+from tests.factories import ClaimantFactory, InvestigationFactory, TopicFactory, published_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +234,46 @@ def test_a_language_published_after_the_filters_were_first_built_is_accepted(cli
     for address in (reverse("claims:claim_list"), reverse("api:claim-list")):
         response = client.get(f"{address}?language=de")
         assert response.status_code == 200 and claim.text in response.content.decode(), address
+
+
+def served_and_fresh(client, address):
+    served = client.get(address)
+    cache.clear()
+    local_pages.clear()
+    return served, client.get(address)
+
+
+# Found by an attack review: a search narrowed by a claimant depended on its words only, but
+# whether the claimant is still a valid choice changes when its last claim leaves it.
+@pytest.mark.parametrize("listing", ["claims:claim_list", "api:claim-list"])
+def test_a_search_by_a_claimant_follows_the_claimant_losing_its_last_claim(
+    client, listing, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        other = published_claim(text="Le ministre quetanri affirme 40% des dépenses.")
+        lone = published_claim(text="La ministre velborisor affirme 60% des recettes.")
+    address = f"{reverse(listing)}?q=quetanri&claimant={lone.claimant.slug}"
+    assert other.text not in client.get(address).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # as the admin saves it
+        lone.claimant = ClaimantFactory()
+        lone.save()
+    served, fresh = served_and_fresh(client, address)
+    assert (served.status_code, served.content) == (fresh.status_code, fresh.content)
+
+
+def test_a_search_by_a_claimant_follows_a_reimport_that_corrects_the_claimant(
+    client, tmp_path, chief, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        published_claim(text="Le ministre quetanri affirme 40% des dépenses.")
+        record = good_record(itemReviewed={"author": {"name": "Alpha Person"}})
+        import_records(tmp_path, [record], "--publish", "--as=chief")
+    slug = Claim.objects.exclude(text__contains="quetanri").get().claimant.slug
+    address = f"{reverse('claims:claim_list')}?q=quetanri&claimant={slug}"
+    assert "Le ministre quetanri" not in client.get(address).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        record = good_record(itemReviewed={"author": {"name": "Beta Person"}})
+        import_records(tmp_path, [record], "--publish", "--as=chief")
+    assert Claim.objects.exclude(text__contains="quetanri").get().claimant.slug != slug
+    served, fresh = served_and_fresh(client, address)
+    assert served.content == fresh.content
