@@ -1,24 +1,16 @@
 """A claim's page depends on three keys (dependencies.claim_page_keys): what it shows of other
 things (claimants, topics, documents, publishers, captures, investigations) touches the
-`claim-shown` key of each published claim that shows it."""
+`claim-shown` key of each published claim that shows it, followed when the transaction
+commits (claims_pendingshown), commits taking turns."""
 
 from django.db import migrations
 
 from claims.public import triggers
 
-TABLES = [
-    "claims_claimant",
-    "claims_topic",
-    "sources_publisher",
-    "sources_source",
-    "sources_investigation",
-    "sources_investigationupdate",
-    "sources_capture",
-]
-
-
 def install(apps, schema_editor):
-    triggers.install(schema_editor, tables=TABLES)
+    # Every table: the fan-outs are followed at commit, and each touch's condition is now
+    # bracketed in every trigger.
+    triggers.install(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -92,6 +92,9 @@ class Touch:
     postgres_only: bool = False  # needs what only PostgreSQL has (the search vector)
     # When given, an update touches the keys only if one of these columns changed.
     columns: tuple[str, ...] = ()
+    # A fan-out followed at commit (_shown_on): the row's column and the joins from it.
+    anchor: str = ""
+    anchor_path: str = ""
 
     def selects(self) -> list[str]:
         """One SELECT per key over the rows ROWS (a placeholder each trigger fills)."""
@@ -126,11 +129,19 @@ def shown_key(claim_id: int) -> str:
     return f"claim-shown:{claim_id}"
 
 
-def _shown_on(path: str) -> Touch:
+def _shown_on(anchor: str, path: str) -> Touch:
     """The row shows on the pages of the published claims `c` that `path` (joins from the
-    row `r`) reaches: it touches their `claim-shown` key, not `claim:N`, which dates a claim's
-    last change (a document's "seen on" date is no news of the claim)."""
-    return Touch(("'claim-shown:' || c.id",), "c.publication_state = 'published'", path)
+    row's column `anchor`, written `{}`) reaches: it touches their `claim-shown` key, not
+    `claim:N`, which dates a claim's last change (a document's "seen on" date is no news of
+    the claim). On PostgreSQL the path is followed when the transaction commits, not when the
+    row is written (triggers.py): another editor may have made a new path meanwhile."""
+    return Touch(
+        ("'claim-shown:' || c.id",),
+        "c.publication_state = 'published'",
+        path.format(f"r.{anchor}"),
+        anchor=anchor,
+        anchor_path=path,
+    )
 
 
 _TO_CLAIM = "JOIN claims_claim c ON c.id = {}"
@@ -218,16 +229,19 @@ RULES: dict[str, Table] = {
         (
             _object("claimant"),
             # Its claims' pages, and the pages of the claims linked to them, name it.
-            _shown_on("JOIN claims_claim c ON c.claimant_id = r.id"),
+            _shown_on("id", "JOIN claims_claim c ON c.claimant_id = {}"),
+            # A linked claim shows once both ends are published.
             _shown_on(
-                "JOIN claims_claim k ON k.claimant_id = r.id "
+                "id",
+                "JOIN claims_claim k ON k.claimant_id = {} AND k.publication_state = 'published' "
                 "JOIN claims_claimlink l ON l.to_claim_id = k.id "
-                + _TO_CLAIM.format("l.from_claim_id")
+                + _TO_CLAIM.format("l.from_claim_id"),
             ),
             _shown_on(
-                "JOIN claims_claim k ON k.claimant_id = r.id "
+                "id",
+                "JOIN claims_claim k ON k.claimant_id = {} AND k.publication_state = 'published' "
                 "JOIN claims_claimlink l ON l.from_claim_id = k.id "
-                + _TO_CLAIM.format("l.to_claim_id")
+                + _TO_CLAIM.format("l.to_claim_id"),
             ),
             # The cards on a topic's page name each claim's claimant.
             Touch(
@@ -249,7 +263,8 @@ RULES: dict[str, Table] = {
         (
             _object("topic"),
             _shown_on(
-                "JOIN claims_claim_topics t ON t.topic_id = r.id " + _TO_CLAIM.format("t.claim_id")
+                "id",
+                "JOIN claims_claim_topics t ON t.topic_id = {} " + _TO_CLAIM.format("t.claim_id"),
             ),
             Touch((*LISTED,), _cited_through("claims_claim_topics", "topic_id")),
         )
@@ -298,11 +313,14 @@ RULES: dict[str, Table] = {
             Touch((f"'{CITED}'",), PUBLISHER_CITED),
             # Claim pages name the publisher of each document and the body investigating.
             _shown_on(
-                "JOIN sources_source s ON s.publisher_id = r.id "
-                "JOIN claims_evidence e ON e.source_id = s.id " + _TO_CLAIM.format("e.claim_id")
+                "id",
+                "JOIN sources_source s ON s.publisher_id = {} "
+                "JOIN claims_evidence e ON e.source_id = s.id " + _TO_CLAIM.format("e.claim_id"),
             ),
             _shown_on(
-                "JOIN sources_investigation i ON i.body_id = r.id " + _INVESTIGATING.format("i.id")
+                "id",
+                "JOIN sources_investigation i ON i.body_id = {} "
+                + _INVESTIGATING.replace("{}", "i.id"),
             ),
         ),
         private=("updated_at",),
@@ -311,14 +329,14 @@ RULES: dict[str, Table] = {
         (
             _object("source"),
             Touch((f"'{CITED}'",), _source_cited("r")),
-            *(_shown_on(path.format("r.id")) for path in _CITING),
+            *(_shown_on("id", path) for path in _CITING),
         ),
         private=("updated_at", "normalised_url"),
     ),
     "sources_investigation": Table(
         (
             _object("investigation"),
-            _shown_on(_INVESTIGATING.format("r.id")),
+            _shown_on("id", _INVESTIGATING),
             Touch(
                 (*LISTED, f"'{CITED}'"),
                 _cited_through("claims_claim_investigations", "investigation_id"),
@@ -328,7 +346,7 @@ RULES: dict[str, Table] = {
     ),
     "sources_investigationupdate": Table(
         (
-            _shown_on(_INVESTIGATING.format("r.investigation_id")),
+            _shown_on("investigation_id", _INVESTIGATING),
             Touch(("'investigation:' || r.investigation_id", f"'{CITED}'"), INVESTIGATION_CITED),
             Touch(
                 ("'source:' || r.source_id",),
@@ -345,10 +363,14 @@ RULES: dict[str, Table] = {
                 "EXISTS (SELECT 1 FROM sources_source s WHERE s.id = r.source_id AND "
                 f"{_source_cited('s')})",
             ),
-            *(_shown_on(path.format("r.source_id")) for path in _CITING),
+            *(_shown_on("source_id", path) for path in _CITING),
         )
     ),
 }
+
+
+# The fan-outs PostgreSQL follows at commit, numbered: claims_pendingshown names them so.
+SHOWN_PATHS = [touch for table in RULES.values() for touch in table.touches if touch.anchor]
 
 
 def key(obj) -> str:

@@ -5,16 +5,26 @@ tables, so a bulk write costs one pass. The keys a statement touches are noted i
 claims_pendingkey, and the transaction once in claims_pendingflush, whose deferred trigger
 moves their versions when the transaction commits, in key order (two editors' transactions
 never wait on each other's keys in opposite orders, and the rows stay locked only while
-committing), and announces them on the `public_keys` channel. Versions come from one
+committing), and announces them on the `public_keys` channel. The fan-outs to the claims a
+row shows on (dependencies.SHOWN_PATHS) are noted in claims_pendingshown and followed then,
+committing transactions taking turns (an advisory lock), so a path another editor made
+meanwhile is seen. Versions come from one
 sequence, so they never repeat. TRUNCATE moves every key, `site` (which every page shows)
 included. SQLite (one writer at a time): row triggers move the versions at once. `install()` is
 idempotent; a migration that rebuilds a SQLite table (which drops its triggers) or changes
 RULES calls it again, and a test compares what is installed with this.
 """
 
-from .dependencies import RULES, UPDATED, Table
+from .dependencies import RULES, SHOWN_PATHS, UPDATED, Table
 
 CHANNEL = "public_keys"
+
+# Each fan-out, followed from the anchors a committing transaction noted.
+SHOWN_EXPANSIONS = "\n        ".join(
+    f"UNION SELECT {touch.keys[0]} FROM shown p {touch.anchor_path.format('p.value')} "
+    f"WHERE p.path = {number} AND ({touch.where})"
+    for number, touch in enumerate(SHOWN_PATHS)
+)
 
 POSTGRES_COMMON = f"""
 CREATE UNLOGGED TABLE IF NOT EXISTS claims_pendingkey (
@@ -22,6 +32,11 @@ CREATE UNLOGGED TABLE IF NOT EXISTS claims_pendingkey (
 );
 -- One row per transaction with keys to move: its deferred trigger fires once, at commit.
 CREATE UNLOGGED TABLE IF NOT EXISTS claims_pendingflush (txid bigint PRIMARY KEY);
+-- The fan-outs a transaction started (dependencies.SHOWN_PATHS), followed when it commits.
+CREATE UNLOGGED TABLE IF NOT EXISTS claims_pendingshown (
+    txid bigint NOT NULL, path int NOT NULL, value bigint NOT NULL,
+    PRIMARY KEY (txid, path, value)
+);
 -- Versions come from one sequence, so they never repeat, even after claims_publickey is
 -- emptied or restored: a page stored under an old version can never pass for a new one.
 CREATE SEQUENCE IF NOT EXISTS claims_publickey_version;
@@ -48,11 +63,19 @@ CREATE OR REPLACE FUNCTION claims_flush_public_keys() RETURNS trigger AS $$
 DECLARE
     touched text[];
 BEGIN
+    -- Commits that move keys take turns here: the fan-outs below then see every commit
+    -- before this one, and one after it waits for this one. So an editor publishing a claim,
+    -- or citing a document, while another retitles it, never leaves a page with the old
+    -- title behind both commits.
+    PERFORM pg_advisory_xact_lock(hashtext('claims_public_keys'));
     DELETE FROM claims_pendingflush WHERE txid = NEW.txid;
     WITH gone AS (
         DELETE FROM claims_pendingkey WHERE txid = NEW.txid RETURNING key
+    ), shown AS (
+        DELETE FROM claims_pendingshown WHERE txid = NEW.txid RETURNING path, value
     ), moved AS (
         SELECT key FROM gone
+        {SHOWN_EXPANSIONS}
         -- A claim's page changed: so did the order of the recently updated.
         UNION SELECT '{UPDATED}' WHERE EXISTS (SELECT 1 FROM gone WHERE key LIKE 'claim:%')
     ), bumped AS (
@@ -96,6 +119,7 @@ END $$ LANGUAGE plpgsql;
 POSTGRES_DOWN = """
 DROP TABLE IF EXISTS claims_pendingkey;
 DROP TABLE IF EXISTS claims_pendingflush;
+DROP TABLE IF EXISTS claims_pendingshown;
 DROP SEQUENCE IF EXISTS claims_publickey_version;
 DROP FUNCTION IF EXISTS claims_flush_public_keys();
 DROP FUNCTION IF EXISTS claims_announce_keys(text[]);
@@ -111,14 +135,26 @@ def _keys_of(table: Table, rows, postgres: bool = True, changed=None) -> str:
     that changed those columns, for a Touch only some columns' changes make."""
     selects = []
     for touch in table.touches:
-        if touch.postgres_only and not postgres:
-            continue
+        if (touch.postgres_only and not postgres) or (touch.anchor and postgres):
+            continue  # PostgreSQL follows the fan-outs at commit (_markers_of)
         for select in touch.selects():
             select = select.replace("ROWS", rows(touch) if callable(rows) else rows)
             if touch.columns and changed:
                 select += f" AND {changed(touch.columns)}"
             selects.append(select)
-    return " UNION ".join(selects)
+    return " UNION ".join(selects) or "SELECT NULL::text AS k WHERE FALSE"
+
+
+def _markers_of(table: Table, rows) -> str:
+    """The fan-outs (dependencies.SHOWN_PATHS) `rows` start, as (path, anchor value) pairs for
+    claims_pendingshown: followed when the transaction commits."""
+    selects = []
+    for touch in table.touches:
+        if touch.anchor:
+            number = next(i for i, path in enumerate(SHOWN_PATHS) if path is touch)
+            source = rows(touch) if callable(rows) else rows
+            selects.append(f"SELECT {number} AS p, r.{touch.anchor} AS v FROM {source} AS r")
+    return " UNION ".join(selects) or "SELECT NULL::int AS p, NULL::bigint AS v WHERE FALSE"
 
 
 def postgres_function_body(name: str) -> str:
@@ -142,19 +178,27 @@ def postgres_function_body(name: str) -> str:
 
     note = (
         "INSERT INTO claims_pendingkey (txid, key) SELECT txid_current(), k FROM ({keys}) AS t "
-        "WHERE k IS NOT NULL ON CONFLICT DO NOTHING; "
-        "IF FOUND THEN INSERT INTO claims_pendingflush VALUES (txid_current()) "
+        "WHERE k IS NOT NULL ON CONFLICT DO NOTHING; noted := FOUND; "
+        "INSERT INTO claims_pendingshown (txid, path, value) SELECT txid_current(), p, v "
+        "FROM ({markers}) AS m WHERE v IS NOT NULL ON CONFLICT DO NOTHING; "
+        "noted := noted OR FOUND; "
+        "IF noted THEN INSERT INTO claims_pendingflush VALUES (txid_current()) "
         "ON CONFLICT DO NOTHING; END IF;"
     )
     updated = " UNION ".join(_keys_of(table, changed(side)) for side in "no")
+    updated_markers = " UNION ".join(_markers_of(table, changed(side)) for side in "no")
+    inserted = note.format(keys=_keys_of(table, "new_rows"), markers=_markers_of(table, "new_rows"))
+    deleted = note.format(keys=_keys_of(table, "old_rows"), markers=_markers_of(table, "old_rows"))
     return f"""
+DECLARE
+    noted boolean;
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {note.format(keys=_keys_of(table, "new_rows"))}
+        {inserted}
     ELSIF TG_OP = 'DELETE' THEN
-        {note.format(keys=_keys_of(table, "old_rows"))}
+        {deleted}
     ELSE
-        {note.format(keys=updated)}
+        {note.format(keys=updated, markers=updated_markers)}
     END IF;
     RETURN NULL;
 END
