@@ -127,6 +127,11 @@ DROP FUNCTION IF EXISTS claims_public_keys_truncated() CASCADE;
 """
 
 SQLITE_NOW = "(julianday('now') - 2440587.5) * 86400.0"
+# How a SQLite trigger moves a key it inserts: one version on, the latest change kept.
+SQLITE_MOVE = (
+    "ON CONFLICT (key) DO UPDATE SET version = version + 1, "
+    "changed_at = max(changed_at, excluded.changed_at);"
+)
 
 
 def _keys_of(table: Table, rows, postgres: bool = True, changed=None) -> str:
@@ -244,9 +249,7 @@ def sqlite_triggers(name: str, columns: list[str]) -> dict[str, str]:
         keys = _keys_of(table, row(side), postgres=False, changed=differs if update else None)
         return (
             "INSERT INTO claims_publickey (key, version, changed_at) "
-            f"SELECT k, 1, {SQLITE_NOW} FROM ({keys}) WHERE k IS NOT NULL "
-            "ON CONFLICT (key) DO UPDATE SET version = version + 1, "
-            "changed_at = max(changed_at, excluded.changed_at);"
+            f"SELECT k, 1, {SQLITE_NOW} FROM ({keys}) WHERE k IS NOT NULL {SQLITE_MOVE}"
         )
 
     public = [c for c in columns if c not in table.private]
@@ -352,9 +355,7 @@ CREATE TRIGGER claims_publickey_dates_claim AFTER INSERT OR UPDATE ON claims_pub
                 "WHERE id = CAST(substr(NEW.key, 7) AS INTEGER); "
                 # A claim's page changed: so did the order of the recently updated.
                 "INSERT INTO claims_publickey (key, version, changed_at) "
-                f"VALUES ('{UPDATED}', 1, NEW.changed_at) ON CONFLICT (key) DO UPDATE "
-                "SET version = version + 1, changed_at = max(changed_at, excluded.changed_at); "
-                "END"
+                f"VALUES ('{UPDATED}', 1, NEW.changed_at) {SQLITE_MOVE} END"
             )
 
 

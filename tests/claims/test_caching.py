@@ -128,6 +128,20 @@ def public_validators(client, addresses) -> dict:
     return answers
 
 
+def forget_pages() -> None:
+    """Forget every cached page, in the shared cache and this process: the next request
+    renders afresh."""
+    cache.clear()
+    local_pages.clear()
+
+
+def served_and_fresh(client, address):
+    """The answer as served (from the cache if it kept one), then rendered afresh."""
+    served = client.get(address)
+    forget_pages()
+    return served, client.get(address)
+
+
 def as_shown(answer) -> bytes:
     content = answer[2]
     if content.startswith(b"<?xml") and b"<entry>" not in content:
@@ -148,8 +162,7 @@ def test_a_change_gives_a_new_etag_to_every_page_it_alters_and_to_no_other_claim
     a.claimant.name = "A. Renamed"
     a.claimant.save()
     after = public_validators(client, addresses)
-    cache.clear()
-    local_pages.clear()
+    forget_pages()
     fresh = public_validators(client, addresses)
     for address in addresses:
         # Whatever the change altered is altered at once: no page kept from before it.
@@ -175,8 +188,7 @@ def test_new_evidence_alone_shows_at_once_wherever_the_claims_last_change_is_dat
     evidence.excerpt = "A sharper excerpt."
     evidence.save()
     after = public_validators(client, addresses)
-    cache.clear()
-    local_pages.clear()
+    forget_pages()
     fresh = public_validators(client, addresses)
     moved = [a for a in addresses if as_shown(fresh[a]) != as_shown(before[a])]
     assert reverse("claimreview_feed") in moved and reverse("api:claim-list") in moved
@@ -225,8 +237,7 @@ def test_work_readers_cannot_see_changes_no_public_etag_or_date(client):
     assert not moved & shown  # a new topic's own key may move: no public page shows it
     assert public_validators(client, addresses) == before
     # Rendered afresh, no page tells when the editors worked (no "updated" date moved).
-    cache.clear()
-    local_pages.clear()
+    forget_pages()
     fresh = public_validators(client, addresses)
     assert {a: as_shown(fresh[a]) for a in addresses} == {a: as_shown(before[a]) for a in addresses}
 

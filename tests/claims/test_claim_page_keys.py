@@ -2,16 +2,20 @@
 other things must reach its `claim-shown` key, however that thing is written."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
 from claims.models import Claimant, ClaimLink, PublicKey
-from claims.public.caching import local_pages
 from claims.services import claim_publish, status_change_record
 from sources.capture.services import source_capture
 from sources.models import Investigation, InvestigationUpdate, Publisher, Source
-from tests.claims.test_caching import another_session, as_shown, keys_now
+from tests.claims.test_caching import (
+    another_session,
+    as_shown,
+    forget_pages,
+    keys_now,
+    served_and_fresh,
+)
 from tests.factories import (
     ClaimFactory,
     ClaimLinkFactory,
@@ -101,8 +105,7 @@ def test_a_claim_page_shows_at_once_what_changed_in_what_it_shows(client, site, 
     before = {page: client.get(page).content for page in pages}
     WRITES[write](claim, linked, site)
     after = {page: client.get(page).content for page in pages}
-    cache.clear()
-    local_pages.clear()
+    forget_pages()
     fresh = {page: client.get(page).content for page in pages}
     assert as_shown((None, None, fresh[pages[0]])) != as_shown((None, None, before[pages[0]]))
     for page in pages:
@@ -116,13 +119,6 @@ def test_a_claim_page_shows_at_once_what_changed_in_what_it_shows(client, site, 
 only_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite has one writer at a time"
 )
-
-
-def served_and_fresh(client, address):
-    served = client.get(address).content.decode()
-    cache.clear()
-    local_pages.clear()
-    return served, client.get(address).content.decode()
 
 
 def race(client, claim, sql, params, create_path, address=None):
@@ -140,7 +136,8 @@ def race(client, claim, sql, params, create_path, address=None):
         other.commit()
     finally:
         other.close()
-    return served_and_fresh(client, address)
+    served, fresh = served_and_fresh(client, address)
+    return served.content.decode(), fresh.content.decode()
 
 
 @only_postgres

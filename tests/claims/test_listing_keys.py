@@ -6,16 +6,14 @@ import datetime
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
 from claims.models import Claim, Claimant
-from claims.public.caching import local_pages
 from claims.public.filters import ClaimFilter
 from claims.services import claim_withdraw
 from sources.models import Investigation
-from tests.claims.test_caching import as_shown, rerate
+from tests.claims.test_caching import as_shown, forget_pages, rerate, served_and_fresh
 from tests.claims.test_import import good_record, import_records
 from tests.factories import ClaimantFactory, InvestigationFactory, TopicFactory, published_claim
 
@@ -135,8 +133,7 @@ def test_no_filtered_listing_is_stale_after_a_write(
     after_claim = Claim.objects.get(pk=a.pk)
     addresses_after = listings(after_claim)  # what A matches now, too
     after = answers(client, addresses + addresses_after)
-    cache.clear()
-    local_pages.clear()
+    forget_pages()
     fresh = answers(client, addresses + addresses_after)
     changed = 0
     for address in addresses + addresses_after:
@@ -234,13 +231,6 @@ def test_a_language_published_after_the_filters_were_first_built_is_accepted(cli
     for address in (reverse("claims:claim_list"), reverse("api:claim-list")):
         response = client.get(f"{address}?language=de")
         assert response.status_code == 200 and claim.text in response.content.decode(), address
-
-
-def served_and_fresh(client, address):
-    served = client.get(address)
-    cache.clear()
-    local_pages.clear()
-    return served, client.get(address)
 
 
 # Found by an attack review: a search narrowed by a claimant depended on its words only, but
